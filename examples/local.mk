@@ -1,0 +1,1 @@
+# examples/local.mk: (placeholder until its owner fills it)

@@ -1,0 +1,1 @@
+# tests/fuzz/local.mk: (placeholder until its owner fills it)

@@ -1,0 +1,1 @@
+# tests/integration/local.mk: (placeholder until its owner fills it)

@@ -1,0 +1,257 @@
+/*
+ * test_secret.c - the secret type: constructors, accessors, constant-time
+ * compare, and a proof that freeing wipes the bytes (scan of every writable
+ * mapping through /proc/self/mem, as SSSD's test_sss_iobuf_secure does).
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "internal.h"
+#include "secret.h"
+
+#define NEEDLE_LEN 32
+#define CHUNK (1u << 20)
+
+/* Both live in private mappings that the scan skips. */
+static uint8_t *needle;
+static uint8_t *chunk;
+
+static bool
+in_range(uintptr_t a, uintptr_t lo, size_t len)
+{
+    return a >= lo && a < lo + len;
+}
+
+/* Count occurrences of the needle in writable memory, outside our buffers. */
+static int
+count_needle(void)
+{
+    FILE *maps = fopen("/proc/self/maps", "r");
+    int mem = open("/proc/self/mem", O_RDONLY);
+    char line[512];
+    int found = 0;
+
+    assert_non_null(maps);
+    assert_true(mem >= 0);
+    while (fgets(line, sizeof(line), maps) != NULL) {
+        unsigned long lo, hi;
+        char perms[5];
+
+        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
+            perms[1] != 'w')
+            continue;
+        if (strstr(line, "[vvar]") != NULL || strstr(line, "[vsyscall]") != NULL)
+            continue;
+        for (unsigned long off = lo; off < hi; off += CHUNK - NEEDLE_LEN) {
+            size_t want = hi - off < CHUNK ? hi - off : CHUNK;
+            ssize_t n = pread(mem, chunk, want, (off_t)off);
+
+            if (n < NEEDLE_LEN)
+                break;
+            for (ssize_t i = 0; i + NEEDLE_LEN <= n; i++) {
+                uintptr_t at = off + (uintptr_t)i;
+
+                if (chunk[i] != needle[0] || memcmp(chunk + i, needle, NEEDLE_LEN) != 0)
+                    continue;
+                if (in_range(at, (uintptr_t)needle, NEEDLE_LEN) ||
+                    in_range(at, (uintptr_t)chunk, CHUNK))
+                    continue;
+                found++;
+            }
+            memset(chunk, 0, CHUNK);
+            if ((size_t)n < want)
+                break;
+        }
+    }
+    fclose(maps);
+    close(mem);
+    return found;
+}
+
+static int
+setup_maps(void **state)
+{
+    (void)state;
+    needle = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    chunk = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return needle == MAP_FAILED || chunk == MAP_FAILED ? -1 : 0;
+}
+
+static int
+teardown_maps(void **state)
+{
+    (void)state;
+    munmap(needle, 4096);
+    munmap(chunk, CHUNK);
+    return 0;
+}
+
+/* Make a secret whose only copy in memory is inside the secret object. */
+static credssp_secret *
+make_needle_secret(credssp_secret_kind kind)
+{
+    credssp_secret *s = NULL;
+    uint8_t *data = NULL;
+
+    /* Random, NUL-free bytes so text kinds accept them. */
+    assert_int_equal(RAND_bytes(needle, NEEDLE_LEN), 1);
+    for (size_t i = 0; i < NEEDLE_LEN; i++)
+        needle[i] |= 0x01;
+    assert_int_equal(cssp_secret_alloc(kind, NEEDLE_LEN, &s, &data), CREDSSP_OK);
+    memcpy(data, needle, NEEDLE_LEN);
+    return s;
+}
+
+static void
+test_free_wipes(void **state)
+{
+    credssp_secret *s;
+
+    (void)state;
+    if (getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
+        skip();
+    s = make_needle_secret(CREDSSP_SECRET_PASSWORD);
+    /* Positive control: the scanner sees the live secret. */
+    assert_int_equal(count_needle(), 1);
+    credssp_secret_free(s);
+    assert_int_equal(count_needle(), 0);
+}
+
+static void
+test_reset_wipes(void **state)
+{
+    credssp_secret *s;
+
+    (void)state;
+    if (getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
+        skip();
+    s = make_needle_secret(CREDSSP_SECRET_KEY);
+    assert_int_equal(count_needle(), 1);
+    credssp_secret_reset(s);
+    assert_int_equal(count_needle(), 0);
+    assert_int_equal(credssp_secret_len(s), 0);
+    credssp_secret_free(s);
+}
+
+static void
+test_dup_and_free_wipe_both(void **state)
+{
+    credssp_secret *s, *d = NULL;
+
+    (void)state;
+    if (getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
+        skip();
+    s = make_needle_secret(CREDSSP_SECRET_PIN);
+    assert_int_equal(credssp_secret_dup(s, &d), CREDSSP_OK);
+    assert_int_equal(count_needle(), 2);
+    credssp_secret_free(s);
+    assert_int_equal(count_needle(), 1);
+    credssp_secret_free(d);
+    assert_int_equal(count_needle(), 0);
+}
+
+static void
+test_text_kinds(void **state)
+{
+    credssp_secret *s = NULL;
+
+    (void)state;
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PASSWORD, "Passw0rd!", 9, &s),
+                     CREDSSP_OK);
+    assert_int_equal(credssp_secret_len(s), 9);
+    assert_int_equal(credssp_secret_get_kind(s), CREDSSP_SECRET_PASSWORD);
+    /* NUL terminated for C consumers such as PAM */
+    assert_string_equal((const char *)credssp_secret_data(s), "Passw0rd!");
+    credssp_secret_free(s);
+    s = NULL;
+    /* an embedded NUL would truncate silently downstream: refused */
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PASSWORD, "ab\0cd", 5, &s),
+                     CREDSSP_E_BAD_STRING);
+    assert_null(s);
+    /* binary kinds allow NULs */
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_KEY, "ab\0cd", 5, &s), CREDSSP_OK);
+    assert_int_equal(credssp_secret_len(s), 5);
+    credssp_secret_free(s);
+}
+
+static void
+test_nt_hash_length(void **state)
+{
+    credssp_secret *s = NULL;
+    uint8_t h[17] = { 0 };
+
+    (void)state;
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_NT_HASH, h, 15, &s),
+                     CREDSSP_E_INVALID_ARG);
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_NT_HASH, h, 17, &s),
+                     CREDSSP_E_INVALID_ARG);
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_NT_HASH, h, 16, &s), CREDSSP_OK);
+    credssp_secret_free(s);
+}
+
+static void
+test_equal(void **state)
+{
+    credssp_secret *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
+
+    (void)state;
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PASSWORD, "abc", 3, &a), CREDSSP_OK);
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PASSWORD, "abc", 3, &b), CREDSSP_OK);
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PASSWORD, "abd", 3, &c), CREDSSP_OK);
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PIN, "abc", 3, &d), CREDSSP_OK);
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PASSWORD, "abcd", 4, &e), CREDSSP_OK);
+    assert_true(credssp_secret_equal(a, b));
+    assert_false(credssp_secret_equal(a, c));
+    assert_false(credssp_secret_equal(a, d));   /* kind differs */
+    assert_false(credssp_secret_equal(a, e));   /* length differs */
+    assert_false(credssp_secret_equal(a, NULL));
+    credssp_secret_free(a);
+    credssp_secret_free(b);
+    credssp_secret_free(c);
+    credssp_secret_free(d);
+    credssp_secret_free(e);
+}
+
+static void
+test_null_safety(void **state)
+{
+    credssp_secret *s = (credssp_secret *)0x1;
+
+    (void)state;
+    credssp_secret_free(NULL);
+    credssp_secret_reset(NULL);
+    assert_int_equal(credssp_secret_len(NULL), 0);
+    assert_null(credssp_secret_data(NULL));
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_KEY, NULL, 3, &s), CREDSSP_E_INVALID_ARG);
+    assert_int_equal(credssp_secret_new((credssp_secret_kind)99, "x", 1, &s),
+                     CREDSSP_E_INVALID_ARG);
+    assert_null(s);
+    assert_int_equal(credssp_secret_dup(NULL, &s), CREDSSP_E_INVALID_ARG);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_free_wipes),
+        cmocka_unit_test(test_reset_wipes),
+        cmocka_unit_test(test_dup_and_free_wipe_both),
+        cmocka_unit_test(test_text_kinds),
+        cmocka_unit_test(test_nt_hash_length),
+        cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_null_safety),
+    };
+    return cmocka_run_group_tests(tests, setup_maps, teardown_maps);
+}

@@ -1,0 +1,1 @@
+# tests/unit/codec.mk: (placeholder until its owner fills it)
