@@ -2,4 +2,15 @@
 libcredssp_core_la_SOURCES += \
 	acceptor/internal.h \
 	acceptor/error.c \
-	acceptor/secret.c acceptor/secret.h
+	acceptor/secret.c acceptor/secret.h \
+	acceptor/result.c acceptor/result.h \
+	acceptor/config.c acceptor/config.h \
+	acceptor/binding.c acceptor/binding.h \
+	acceptor/gss.c acceptor/gss.h \
+	acceptor/ntlm_lookup.c \
+	acceptor/tls.c acceptor/tls.h \
+	acceptor/engine.c acceptor/engine.h \
+	acceptor/engine_auth.c \
+	acceptor/identity.c \
+	acceptor/audit.c \
+	acceptor/driver.c

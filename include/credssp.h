@@ -257,6 +257,8 @@ CREDSSP_API const char *credssp_result_rg_package_name(const credssp_result *r, 
 CREDSSP_API size_t credssp_result_rg_buffer_len(const credssp_result *r, size_t i);
 /* The NTSTATUS sent to the client in errorCode, 0 if none. */
 CREDSSP_API uint32_t credssp_result_error_code(const credssp_result *r);
+/* Results returned by credssp_engine_take_result are owned by the caller. */
+CREDSSP_API void credssp_result_free(credssp_result *r);
 
 /* ------------------------------------------------------------------ */
 /* The engine: one CredSSP exchange, sans I/O                         */
@@ -307,6 +309,8 @@ CREDSSP_API credssp_status credssp_engine_status(const credssp_engine *e);
 CREDSSP_API credssp_error credssp_engine_error(const credssp_engine *e);
 /* Valid once DONE (and partially once FAILED: mech, version, principal). */
 CREDSSP_API const credssp_result *credssp_engine_result(const credssp_engine *e);
+/* Move the result out of the engine (e.g. to a PAM worker); NULL if none. */
+CREDSSP_API credssp_result *credssp_engine_take_result(credssp_engine *e);
 
 /*
  * After DONE, engine-owned TLS only: continue the RDP connection over the same

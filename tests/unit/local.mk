@@ -1,9 +1,17 @@
 # tests/unit/local.mk: unit tests of the engine side (owner: engine).
-check_PROGRAMS += tests/unit/acceptor/test_error tests/unit/acceptor/test_secret
-TESTS += tests/unit/acceptor/test_error tests/unit/acceptor/test_secret
+ENGINE_UNIT_TESTS = tests/unit/acceptor/test_error tests/unit/acceptor/test_secret \
+	tests/unit/acceptor/test_binding tests/unit/acceptor/test_identity
+check_PROGRAMS += $(ENGINE_UNIT_TESTS)
+TESTS += $(ENGINE_UNIT_TESTS)
 tests_unit_acceptor_test_error_SOURCES = tests/unit/acceptor/test_error.c
 tests_unit_acceptor_test_error_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_error_LDADD = $(UNIT_LDADD)
 tests_unit_acceptor_test_secret_SOURCES = tests/unit/acceptor/test_secret.c
 tests_unit_acceptor_test_secret_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_secret_LDADD = $(UNIT_LDADD)
+tests_unit_acceptor_test_binding_SOURCES = tests/unit/acceptor/test_binding.c
+tests_unit_acceptor_test_binding_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_binding_LDADD = $(UNIT_LDADD)
+tests_unit_acceptor_test_identity_SOURCES = tests/unit/acceptor/test_identity.c
+tests_unit_acceptor_test_identity_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_identity_LDADD = $(UNIT_LDADD)

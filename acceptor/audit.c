@@ -1,0 +1,78 @@
+/*
+ * audit.c - one audit line per CredSSP attempt: who, from where, which
+ * mechanism and version, the outcome and how long it took.  Names from the
+ * wire are escaped; secrets never reach this file.
+ */
+#include <stdio.h>
+#include <syslog.h>
+
+#include "engine.h"
+
+/* Copy s into out, escaping anything that is not printable ASCII. */
+static const char *
+escape(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    if (s == NULL)
+        return "-";
+    for (; *s != '\0' && o + 5 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c >= 0x21 && c < 0x7f && c != '\\' && c != '"') {
+            out[o++] = (char)c;
+        } else {
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static const char *
+mech_name(unsigned mech)
+{
+    return mech == CREDSSP_MECH_NTLM ? "ntlm" : mech == CREDSSP_MECH_KERBEROS ? "kerberos" : "-";
+}
+
+static const char *
+cred_name(unsigned type)
+{
+    switch (type) {
+    case CREDSSP_CRED_PASSWORD:
+        return "password";
+    case CREDSSP_CRED_SMARTCARD:
+        return "smartcard";
+    case CREDSSP_CRED_RESTRICTED_ADMIN:
+        return "restricted_admin";
+    case CREDSSP_CRED_REMOTE_GUARD:
+        return "remote_guard";
+    default:
+        return "none";
+    }
+}
+
+void
+cssp_audit(struct credssp_engine *e)
+{
+    const struct credssp_result *r = e->result;
+    char peer[128], principal[256], user[256], domain[128];
+
+    if (e->audited || r == NULL)
+        return;
+    e->audited = true;
+    cssp_log(e->cfg, e->err == CREDSSP_OK ? LOG_INFO : LOG_WARNING,
+             "credssp: peer=%s outcome=%s mech=%s spnego=%s version=%d binding=%s "
+             "principal=%s user=%s domain=%s cred=%s error_code=0x%08x elapsed_ms=%llu%s%s",
+             escape(e->peer, peer, sizeof(peer)), credssp_error_name(e->err),
+             mech_name(r->mech), r->spnego ? "yes" : "no", r->client_version,
+             r->binding == CREDSSP_BINDING_HASH   ? "hash"
+             : r->binding == CREDSSP_BINDING_ECHO ? "echo"
+                                                  : "-",
+             escape(r->principal, principal, sizeof(principal)),
+             escape(credssp_result_user(r), user, sizeof(user)),
+             escape(credssp_result_domain(r), domain, sizeof(domain)),
+             cred_name(r->cred_type), r->error_code,
+             (unsigned long long)(cssp_now_ms() - e->start_ms),
+             e->gss.status_text[0] != '\0' ? " gss=" : "", e->gss.status_text);
+}

@@ -1,0 +1,44 @@
+/*
+ * config.h - the shared, read-only-once-prepared acceptor configuration.
+ *
+ * One credssp_config serves many engines: the GSS acceptor credential
+ * (ARCHITECTURE.md decision 5, GSSAPI.md "recommended acceptor credential")
+ * and the TLS context are made once, in credssp_config_prepare().
+ */
+#ifndef CSSP_CONFIG_H
+#define CSSP_CONFIG_H
+
+#include <gssapi/gssapi.h>
+#include <openssl/ssl.h>
+
+#include "internal.h"
+
+struct credssp_config {
+    char *cert_file;
+    char *key_file;
+    SSL_CTX *ssl_ctx;            /* owned reference */
+    char *keytab;
+    char *ntlm_keyfile;
+    credssp_ntlm_lookup_fn lookup;
+    void *lookup_data;
+    char *service;               /* "TERMSRV" */
+    int min_version;             /* 2..6 */
+    unsigned mechs;              /* enum credssp_mech bits */
+    unsigned cred_types;         /* enum credssp_cred_type bits */
+    size_t max_message;
+    unsigned max_rounds;
+    unsigned timeout_ms;
+    credssp_log_fn log;
+    void *log_data;
+
+    bool prepared;
+    gss_cred_id_t gss_cred;      /* acquired once; GSS_C_NO_CREDENTIAL before prepare */
+    uint8_t *spk;                /* SubjectPublicKey of our certificate (engine TLS) */
+    size_t spk_len;
+};
+
+/* Log through the configured sink (printf-style; never pass a secret). */
+void cssp_log(const struct credssp_config *cfg, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif /* CSSP_CONFIG_H */

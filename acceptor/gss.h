@@ -1,0 +1,71 @@
+/*
+ * gss.h - the GSSAPI side of the acceptor: MIT mechglue + gss-ntlmssp.
+ *
+ * Token dispatch (PROTOCOL.md §6.1, MS-CSSP 3.1.5): raw NTLMSSP, SPNEGO
+ * (RFC 4178 / MS-SPNG) or a raw Kerberos GSS token (RFC 4121).  Wrap and
+ * unwrap in the SSPI layout CredSSP uses (PROTOCOL.md §3).
+ */
+#ifndef CSSP_GSS_H
+#define CSSP_GSS_H
+
+#include <gssapi/gssapi.h>
+
+#include "config.h"
+
+enum cssp_token_kind {
+    CSSP_TOKEN_UNKNOWN = 0,
+    CSSP_TOKEN_NTLM,      /* "NTLMSSP\0" */
+    CSSP_TOKEN_SPNEGO,    /* 60 .. 06 06 2b 06 01 05 05 02 */
+    CSSP_TOKEN_KERBEROS   /* 60 .. krb5 or MS-krb5 OID */
+};
+
+struct cssp_gss {
+    gss_ctx_id_t ctx;
+    gss_cred_id_t own_cred;     /* per-exchange credential (lookup mode) */
+    int keyfile_fd;             /* memfd with the one-entry key file, or -1 */
+    unsigned mech;              /* CREDSSP_MECH_* once known */
+    bool complete;
+    char *principal;            /* display name, NULs trimmed */
+    char *local_name;
+    char status_text[256];      /* last GSS status, for the audit line */
+};
+
+void cssp_gss_init(struct cssp_gss *g);
+void cssp_gss_clear(struct cssp_gss *g);
+
+/*
+ * Acquire an acceptor credential for {SPNEGO, NTLM[, krb5]} named
+ * cfg->service (host-based, any host) from cfg->keytab and the NTLM key file
+ * (keyfile_override, else cfg->ntlm_keyfile; none = gss-ntlmssp's defaults,
+ * i.e. winbind on a domain member).
+ */
+CSSP_WUR credssp_error cssp_gss_acquire(const struct credssp_config *cfg,
+                                        const char *keyfile_override, gss_cred_id_t *out);
+void cssp_gss_release_cred(gss_cred_id_t *cred);
+
+enum cssp_token_kind cssp_gss_classify(const uint8_t *tok, size_t len);
+
+/* One gss_accept_sec_context step.  *out (free()) may be empty. */
+CSSP_WUR credssp_error cssp_gss_accept(struct cssp_gss *g, gss_cred_id_t cred,
+                                       const uint8_t *in, size_t in_len, uint8_t **out,
+                                       size_t *out_len);
+/* Wrap: gss_wrap for NTLM, gss_wrap_iov (HEADER|DATA|PADDING, RRC=28) for krb5. */
+CSSP_WUR credssp_error cssp_gss_wrap(struct cssp_gss *g, const uint8_t *in, size_t len,
+                                     uint8_t **out, size_t *out_len);
+/* Unwrap into a BLOB secret (the plaintext may be credentials). */
+CSSP_WUR credssp_error cssp_gss_unwrap(struct cssp_gss *g, const uint8_t *in, size_t len,
+                                       credssp_secret **out);
+
+/*
+ * NTLM lookup-callback mode (ntlm_lookup.c): a per-exchange credential whose
+ * ntlmssp_keyfile is a private memfd; when the AUTHENTICATE message arrives
+ * (raw or inside a SPNEGO NegTokenResp) the application's callback is asked
+ * for that user's NT hash and the memfd gets the one matching line.
+ */
+CSSP_WUR credssp_error cssp_gss_lookup_begin(const struct credssp_config *cfg,
+                                             struct cssp_gss *g);
+CSSP_WUR credssp_error cssp_gss_lookup_prepare(const struct credssp_config *cfg,
+                                               struct cssp_gss *g, const uint8_t *token,
+                                               size_t len);
+
+#endif /* CSSP_GSS_H */

@@ -1,0 +1,203 @@
+/*
+ * result.c - accessors for the outcome of a CredSSP exchange (credssp.h).
+ *
+ * The delegated credential (MS-CSSP 2.2.1.2) stays in its credssp_secret;
+ * accessors hand out borrowed views only.
+ */
+#include <stdlib.h>
+
+#include "result.h"
+
+void
+cssp_result_clear(struct credssp_result *r)
+{
+    if (r == NULL)
+        return;
+    free(r->principal);
+    free(r->local_name);
+    cssp_ts_credentials_clear(&r->creds);
+    *r = (struct credssp_result){ 0 };
+}
+
+credssp_error
+cssp_result_new(struct credssp_result **out)
+{
+    if (out == NULL)
+        return CREDSSP_E_INVALID_ARG;
+    *out = calloc(1, sizeof(**out));
+    return *out != NULL ? CREDSSP_OK : CREDSSP_E_NOMEM;
+}
+
+CREDSSP_API void
+credssp_result_free(credssp_result *r)
+{
+    cssp_result_clear(r);
+    free(r);
+}
+
+CREDSSP_API unsigned
+credssp_result_mech(const credssp_result *r)
+{
+    return r != NULL ? r->mech : CREDSSP_MECH_NONE;
+}
+
+CREDSSP_API int
+credssp_result_spnego(const credssp_result *r)
+{
+    return r != NULL && r->spnego;
+}
+
+CREDSSP_API int
+credssp_result_client_version(const credssp_result *r)
+{
+    return r != NULL ? r->client_version : 0;
+}
+
+CREDSSP_API unsigned
+credssp_result_binding(const credssp_result *r)
+{
+    return r != NULL ? r->binding : CREDSSP_BINDING_NONE;
+}
+
+CREDSSP_API const char *
+credssp_result_principal(const credssp_result *r)
+{
+    return r != NULL ? r->principal : NULL;
+}
+
+CREDSSP_API const char *
+credssp_result_local_name(const credssp_result *r)
+{
+    return r != NULL ? r->local_name : NULL;
+}
+
+CREDSSP_API unsigned
+credssp_result_cred_type(const credssp_result *r)
+{
+    return r != NULL ? r->cred_type : CREDSSP_CRED_NONE;
+}
+
+CREDSSP_API const char *
+credssp_result_user(const credssp_result *r)
+{
+    if (r == NULL)
+        return NULL;
+    switch (r->creds.cred_type) {
+    case CSSP_CREDTYPE_PASSWORD:
+        return r->creds.password.user;
+    case CSSP_CREDTYPE_SMARTCARD:
+        return r->creds.smartcard.user_hint;
+    default:
+        return NULL;
+    }
+}
+
+CREDSSP_API const char *
+credssp_result_domain(const credssp_result *r)
+{
+    if (r == NULL)
+        return NULL;
+    switch (r->creds.cred_type) {
+    case CSSP_CREDTYPE_PASSWORD:
+        return r->creds.password.domain;
+    case CSSP_CREDTYPE_SMARTCARD:
+        return r->creds.smartcard.domain_hint;
+    default:
+        return NULL;
+    }
+}
+
+CREDSSP_API const credssp_secret *
+credssp_result_secret(const credssp_result *r)
+{
+    if (r == NULL)
+        return NULL;
+    if (r->cred_type == CREDSSP_CRED_PASSWORD)
+        return r->creds.password.password;
+    if (r->cred_type == CREDSSP_CRED_SMARTCARD)
+        return r->creds.smartcard.pin;
+    return NULL;
+}
+
+static const struct cssp_csp_data *
+csp(const credssp_result *r)
+{
+    if (r == NULL || r->cred_type != CREDSSP_CRED_SMARTCARD)
+        return NULL;
+    return &r->creds.smartcard.csp;
+}
+
+CREDSSP_API int
+credssp_result_sc_key_spec(const credssp_result *r)
+{
+    return csp(r) != NULL ? csp(r)->key_spec : 0;
+}
+
+CREDSSP_API const char *
+credssp_result_sc_card_name(const credssp_result *r)
+{
+    return csp(r) != NULL ? csp(r)->card_name : NULL;
+}
+
+CREDSSP_API const char *
+credssp_result_sc_reader_name(const credssp_result *r)
+{
+    return csp(r) != NULL ? csp(r)->reader_name : NULL;
+}
+
+CREDSSP_API const char *
+credssp_result_sc_container_name(const credssp_result *r)
+{
+    return csp(r) != NULL ? csp(r)->container_name : NULL;
+}
+
+CREDSSP_API const char *
+credssp_result_sc_csp_name(const credssp_result *r)
+{
+    return csp(r) != NULL ? csp(r)->csp_name : NULL;
+}
+
+static const struct cssp_rg_package *
+rg_package(const credssp_result *r, size_t i)
+{
+    const struct cssp_remote_guard_creds *rg;
+
+    if (r == NULL || r->cred_type != CREDSSP_CRED_REMOTE_GUARD)
+        return NULL;
+    rg = &r->creds.remote_guard;
+    if (i == 0)
+        return &rg->logon;
+    if (i - 1 < rg->n_supplemental)
+        return &rg->supplemental[i - 1];
+    return NULL;
+}
+
+CREDSSP_API size_t
+credssp_result_rg_package_count(const credssp_result *r)
+{
+    if (r == NULL || r->cred_type != CREDSSP_CRED_REMOTE_GUARD)
+        return 0;
+    return 1 + r->creds.remote_guard.n_supplemental;
+}
+
+CREDSSP_API const char *
+credssp_result_rg_package_name(const credssp_result *r, size_t i)
+{
+    const struct cssp_rg_package *p = rg_package(r, i);
+
+    return p != NULL ? p->package_name : NULL;
+}
+
+CREDSSP_API size_t
+credssp_result_rg_buffer_len(const credssp_result *r, size_t i)
+{
+    const struct cssp_rg_package *p = rg_package(r, i);
+
+    return p != NULL ? credssp_secret_len(p->cred_buffer) : 0;
+}
+
+CREDSSP_API uint32_t
+credssp_result_error_code(const credssp_result *r)
+{
+    return r != NULL ? r->error_code : 0;
+}

@@ -1,0 +1,110 @@
+#!/bin/bash
+# tests/run.sh - the project's one test command (README, .ci/run).
+#
+# On a fresh Debian 12 machine, as root: installs every package (tests/deps.sh),
+# generates the build, then
+#   1. builds in build/check and runs every test (`make check`: unit, loopback
+#      with a real KDC and gss-ntlmssp, PAM stacks, real RDP clients);
+#   2. builds in build/asan with --enable-sanitizers and runs the suite again
+#      under ASan + UBSan (leaks are errors);
+#   3. builds the libFuzzer targets with clang in build/fuzz and runs each for
+#      FUZZ_SECONDS (default 20) over its corpus.
+# Prints one closing line "N passed, N failed" and exits non-zero on any failure.
+# Set CREDSSP_SKIP_ASAN=1 or CREDSSP_SKIP_FUZZ=1 to skip a stage locally.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0
+failed=0
+failed_names=()
+
+note() { printf '\n=== %s ===\n' "$*"; }
+
+# Count the automake test results of one build directory.
+count_results() {
+    local dir=$1 label=$2 trs res name
+    while IFS= read -r trs; do
+        res=$(sed -n 's/^:test-result: //p' "$trs" | head -n1)
+        name=${trs#"$dir"/}
+        name=${name%.trs}
+        case "$res" in
+        PASS | XFAIL) passed=$((passed + 1)) ;;
+        SKIP) echo "skipped: $label $name" ;;
+        *)
+            failed=$((failed + 1))
+            failed_names+=("$label:$name")
+            ;;
+        esac
+    done < <(find "$dir" -name '*.trs' | sort)
+}
+
+# Show the logs of failed tests of one build directory.
+show_failures() {
+    local dir=$1 trs
+    while IFS= read -r trs; do
+        if ! grep -q '^:test-result: \(PASS\|SKIP\|XFAIL\)' "$trs"; then
+            echo "----- ${trs%.trs}.log -----"
+            tail -n 60 "${trs%.trs}.log" 2>/dev/null || true
+        fi
+    done < <(find "$dir" -name '*.trs' | sort)
+}
+
+# configure + make + make check in build/$1 with extra configure args.
+run_build() {
+    local name=$1
+    shift
+    local dir="$top/build/$name"
+    note "build/$name: configure $*"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    if ! (cd "$dir" && "$top/configure" -q "$@" && make -j"$jobs" >make.log 2>&1); then
+        tail -n 40 "$dir/make.log" 2>/dev/null
+        echo "build/$name: BUILD FAILED"
+        failed=$((failed + 1))
+        failed_names+=("$name:build")
+        return 1
+    fi
+    note "build/$name: make check"
+    (cd "$dir" && make -j"$jobs" check >check.log 2>&1)
+    sed -n '/^# TOTAL/,/^# ERROR/p' "$dir/check.log"
+    show_failures "$dir"
+    count_results "$dir" "$name"
+}
+
+note "dependencies"
+./tests/deps.sh || { echo "deps.sh failed"; exit 1; }
+note "autogen"
+./autogen.sh >/dev/null 2>&1 || { echo "autogen.sh failed"; exit 1; }
+
+run_build check
+
+if [ "${CREDSSP_SKIP_ASAN:-0}" != 1 ]; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        CREDSSP_SKIP_HEAP_SCAN=1 run_build asan --enable-sanitizers
+fi
+
+if [ "${CREDSSP_SKIP_FUZZ:-0}" != 1 ]; then
+    dir="$top/build/fuzz"
+    note "build/fuzz: clang --enable-fuzzing"
+    rm -rf "$dir" && mkdir -p "$dir"
+    if (cd "$dir" && CC=clang "$top/configure" -q --enable-fuzzing &&
+        make -j"$jobs" fuzz-targets >make.log 2>&1); then
+        if FUZZ_BUILD="$dir" "$top/tests/fuzz/smoke.sh" "${FUZZ_SECONDS:-20}"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+            failed_names+=("fuzz:smoke")
+        fi
+    else
+        tail -n 40 "$dir/make.log" 2>/dev/null
+        failed=$((failed + 1))
+        failed_names+=("fuzz:build")
+    fi
+fi
+
+note "summary"
+for n in "${failed_names[@]}"; do echo "FAILED: $n"; done
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
