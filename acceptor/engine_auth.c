@@ -157,7 +157,9 @@ classify_first(struct credssp_engine *e, const struct cssp_ts_request *req)
         return (e->cfg->mechs & CREDSSP_MECH_KERBEROS) ? CREDSSP_OK : CREDSSP_E_POLICY_MECH;
     case CSSP_TOKEN_SPNEGO:
         e->result->spnego = true;
-        return CREDSSP_OK;
+        return cssp_gss_spnego_offers(req->nego_token, req->nego_token_len, e->cfg->mechs)
+                   ? CREDSSP_OK
+                   : CREDSSP_E_POLICY_MECH;
     default:
         return CREDSSP_E_BAD_TOKEN;
     }

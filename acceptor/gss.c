@@ -21,6 +21,7 @@
 #include <gssapi/gssapi_ntlmssp.h>
 #include <openssl/crypto.h>
 
+#include "der.h"
 #include "gss.h"
 #include "secret.h"
 
@@ -114,6 +115,18 @@ describe_status(OM_uint32 maj, OM_uint32 min, gss_OID mech, char *buf, size_t ca
     }
 }
 
+/*
+ * Kerberos needs a keytab: the configured one, KRB5_KTNAME, or the default
+ * /etc/krb5.keytab.  Without one MIT's krb5 acquire fails (and leaks a
+ * principal on that path in 1.20), so the krb5 element is not requested.
+ */
+static bool
+kerberos_possible(const struct credssp_config *cfg)
+{
+    return cfg->keytab != NULL || secure_getenv("KRB5_KTNAME") != NULL ||
+           access("/etc/krb5.keytab", R_OK) == 0;
+}
+
 credssp_error
 cssp_gss_acquire(const struct credssp_config *cfg, const char *keyfile_override,
                  gss_cred_id_t *out)
@@ -140,7 +153,7 @@ cssp_gss_acquire(const struct credssp_config *cfg, const char *keyfile_override,
     mech_list[mechs.count++] = spnego_oid;
     if (cfg->mechs & CREDSSP_MECH_NTLM)
         mech_list[mechs.count++] = ntlm_oid;
-    if (cfg->mechs & CREDSSP_MECH_KERBEROS)
+    if ((cfg->mechs & CREDSSP_MECH_KERBEROS) && kerberos_possible(cfg))
         mech_list[mechs.count++] = krb5_oid;
     if (cfg->keytab != NULL)
         els[store.count++] = (gss_key_value_element_desc){ "keytab", cfg->keytab };
@@ -215,6 +228,48 @@ cssp_gss_classify(const uint8_t *tok, size_t len)
     if (framed_with_oid(tok, len, &krb5_oid) || framed_with_oid(tok, len, &mskrb5_oid))
         return CSSP_TOKEN_KERBEROS;
     return CSSP_TOKEN_UNKNOWN;
+}
+
+/* Is the DER OID body (oid, len) one of the mechanisms in `allowed`? */
+static bool
+oid_allowed(const uint8_t *oid, size_t len, unsigned allowed)
+{
+    const gss_OID_desc *cands[] = { &ntlm_oid, &krb5_oid, &mskrb5_oid };
+    const unsigned kinds[] = { CREDSSP_MECH_NTLM, CREDSSP_MECH_KERBEROS, CREDSSP_MECH_KERBEROS };
+
+    for (size_t i = 0; i < CSSP_COUNT(cands); i++) {
+        if ((allowed & kinds[i]) && len == cands[i]->length &&
+            memcmp(oid, cands[i]->elements, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool
+cssp_gss_spnego_offers(const uint8_t *tok, size_t len, unsigned allowed)
+{
+    struct cssp_reader r, app, init, seq, types;
+    const uint8_t *oid;
+
+    /* [APPLICATION 0] { OID spnego, [0] NegTokenInit { [0] MechTypeList, ... } } */
+    cssp_reader_init(&r, tok, len);
+    if (!cssp_der_read_tlv(&r, 0x60, CSSP_MAX_TOKEN, &app) ||
+        cssp_read_bytes(&app, 2 + spnego_oid.length) == NULL ||
+        !cssp_der_read_tlv(&app, CSSP_DER_CTX(0), CSSP_MAX_TOKEN, &init) ||
+        !cssp_der_read_tlv(&init, CSSP_DER_SEQUENCE, CSSP_MAX_TOKEN, &seq) ||
+        !cssp_der_read_tlv(&seq, CSSP_DER_CTX(0), CSSP_MAX_TOKEN, &types) ||
+        !cssp_der_read_tlv(&types, CSSP_DER_SEQUENCE, CSSP_MAX_TOKEN, &init))
+        return true;   /* not parseable here: let SPNEGO judge it */
+    while (init.left > 0) {
+        struct cssp_reader one;
+
+        if (!cssp_der_read_tlv(&init, 0x06, 64, &one))
+            return true;
+        oid = cssp_read_bytes(&one, one.left);
+        if (oid != NULL && oid_allowed(oid, (size_t)(one.p - oid), allowed))
+            return true;
+    }
+    return false;
 }
 
 /*

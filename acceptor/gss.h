@@ -44,6 +44,12 @@ CSSP_WUR credssp_error cssp_gss_acquire(const struct credssp_config *cfg,
 void cssp_gss_release_cred(gss_cred_id_t *cred);
 
 enum cssp_token_kind cssp_gss_classify(const uint8_t *tok, size_t len);
+/*
+ * Does a SPNEGO NegTokenInit list at least one mechanism of `allowed`
+ * (enum credssp_mech bits)?  True when the list cannot be read here (SPNEGO
+ * itself then decides); false only for a readable list with none of them.
+ */
+bool cssp_gss_spnego_offers(const uint8_t *tok, size_t len, unsigned allowed);
 
 /* One gss_accept_sec_context step.  *out (free()) may be empty. */
 CSSP_WUR credssp_error cssp_gss_accept(struct cssp_gss *g, gss_cred_id_t cred,

@@ -1,0 +1,1 @@
+# examples/gateway.mk: credssp-gateway (owner: gateway).

@@ -1,0 +1,1 @@
+# tests/integration/gateway.mk: gateway tests with real xrdp (owner: gateway).
