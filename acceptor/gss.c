@@ -433,7 +433,8 @@ wrap_krb5(struct cssp_gss *g, const uint8_t *in, size_t len, uint8_t **out, size
     data = malloc(len > 0 ? len : 1);
     if (data == NULL)
         return CREDSSP_E_NOMEM;
-    memcpy(data, in, len);
+    if (len != 0)
+        memcpy(data, in, len);
     memset(iov, 0, sizeof(iov));
     iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER | GSS_IOV_BUFFER_FLAG_ALLOCATE;
     iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
@@ -452,8 +453,10 @@ wrap_krb5(struct cssp_gss *g, const uint8_t *in, size_t len, uint8_t **out, size
         goto cleanup;
     }
     memcpy(buf, iov[0].buffer.value, iov[0].buffer.length);
-    memcpy(buf + iov[0].buffer.length, data, len);
-    memcpy(buf + iov[0].buffer.length + len, iov[2].buffer.value, iov[2].buffer.length);
+    if (len != 0)
+        memcpy(buf + iov[0].buffer.length, data, len);
+    if (iov[2].buffer.length != 0)   /* AES: never padding, and value is NULL */
+        memcpy(buf + iov[0].buffer.length + len, iov[2].buffer.value, iov[2].buffer.length);
     *out = buf;
     *out_len = total;
     ret = CREDSSP_OK;
@@ -519,7 +522,8 @@ cssp_gss_unwrap(struct cssp_gss *g, const uint8_t *in, size_t len, credssp_secre
     ret = cssp_secret_alloc(CREDSSP_SECRET_BLOB, outb.length, out, &data);
     if (ret != CREDSSP_OK)
         goto cleanup;
-    memcpy(data, outb.value, outb.length);
+    if (outb.length != 0)
+        memcpy(data, outb.value, outb.length);
 
 cleanup:
     if (outb.value != NULL)

@@ -15,3 +15,7 @@ tests_unit_acceptor_test_binding_LDADD = $(UNIT_LDADD)
 tests_unit_acceptor_test_identity_SOURCES = tests/unit/acceptor/test_identity.c
 tests_unit_acceptor_test_identity_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_identity_LDADD = $(UNIT_LDADD)
+
+# Style: banned functions in shipped code.
+dist_check_SCRIPTS += tests/style/banned.sh
+TESTS += tests/style/banned.sh
