@@ -1,0 +1,543 @@
+/*
+ * loopback.c - fixture, memory pump and common assertions of the loopback
+ * test (see loopback.h).  The pump moves client output into
+ * credssp_engine_feed and engine output into cssp_cli_feed until neither
+ * side has anything to say, at most LB_MAX_ROUNDS times; a side that stopped
+ * is shown to the other as EOF, as a closed TCP connection would be.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "loopback.h"
+
+#define LB_MAX_ROUNDS 64
+#define LB_MAX_ROUNDS_CHUNKED 400000
+#define LB_LOG_MAX 16384
+
+struct lb_fixture lb;
+
+static char log_buf[LB_LOG_MAX];
+static size_t log_len;
+
+/* Engine log sink: keep the lines of the current case for lb_dump. */
+static void
+log_sink(void *ud, int level, const char *msg)
+{
+    int n;
+
+    (void)ud;
+    if (log_len >= sizeof(log_buf) - 1)
+        return;
+    n = snprintf(log_buf + log_len, sizeof(log_buf) - log_len, "  [%d] %s\n", level, msg);
+    if (n > 0)
+        log_len +=
+            (size_t)n < sizeof(log_buf) - log_len ? (size_t)n : sizeof(log_buf) - log_len - 1;
+}
+
+/* A self-signed RSA-2048 certificate for CN=localhost: PEM files and DER. */
+static int
+make_cert(const char *cert_path, const char *key_path, long serial, uint8_t **der_out,
+          size_t *der_len_out)
+{
+    int ret = -1;
+    EVP_PKEY *pk = EVP_RSA_gen(2048);
+    X509 *x = X509_new();
+    X509_NAME *name;
+    FILE *f = NULL;
+    unsigned char *der = NULL;
+    int der_len;
+
+    if (pk == NULL || x == NULL || X509_set_version(x, 2) != 1 ||
+        ASN1_INTEGER_set(X509_get_serialNumber(x), serial) != 1 ||
+        X509_gmtime_adj(X509_getm_notBefore(x), -3600) == NULL ||
+        X509_gmtime_adj(X509_getm_notAfter(x), 86400) == NULL || X509_set_pubkey(x, pk) != 1)
+        goto cleanup;
+    name = X509_get_subject_name(x);
+    if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost", -1,
+                                   -1, 0) != 1 ||
+        X509_set_issuer_name(x, name) != 1 || X509_sign(x, pk, EVP_sha256()) <= 0)
+        goto cleanup;
+    f = fopen(cert_path, "w");
+    if (f == NULL || PEM_write_X509(f, x) != 1 || fclose(f) != 0) {
+        f = NULL;
+        goto cleanup;
+    }
+    f = fopen(key_path, "w");
+    if (f == NULL || PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL) != 1 ||
+        fclose(f) != 0) {
+        f = NULL;
+        goto cleanup;
+    }
+    f = NULL;
+    der_len = i2d_X509(x, &der);
+    if (der_len <= 0)
+        goto cleanup;
+    *der_out = der;
+    *der_len_out = (size_t)der_len;
+    der = NULL;
+    ret = 0;
+
+cleanup:
+    if (f != NULL)
+        fclose(f);
+    OPENSSL_free(der);
+    X509_free(x);
+    EVP_PKEY_free(pk);
+    return ret;
+}
+
+/* SubjectPublicKey BIT STRING contents of a DER certificate. */
+static int
+spk_of_der(const uint8_t *der, size_t len, uint8_t **out, size_t *len_out)
+{
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)len);
+    ASN1_BIT_STRING *bits;
+    int ret = -1;
+
+    if (x == NULL)
+        return -1;
+    bits = X509_get0_pubkey_bitstr(x);
+    if (bits != NULL && bits->length > 0 && (*out = malloc((size_t)bits->length)) != NULL) {
+        memcpy(*out, bits->data, (size_t)bits->length);
+        *len_out = (size_t)bits->length;
+        ret = 0;
+    }
+    X509_free(x);
+    return ret;
+}
+
+/* One key file entry: [domain\]user with the NT hash of password. */
+static int
+add_key(const char *user, const char *domain, const char *password)
+{
+    credssp_secret *h = NULL;
+    credssp_error ret = credssp_nt_hash(password, strlen(password), &h);
+
+    if (ret == CREDSSP_OK)
+        ret = credssp_keyfile_set(lb.keyfile, user, domain, h);
+    credssp_secret_free(h);
+    return ret == CREDSSP_OK ? 0 : -1;
+}
+
+/* Group setup: temp dir, certificates, key file, KDC keytab if any. */
+int
+lb_setup(void **state)
+{
+    const char *kt = getenv("CSSP_TEST_KEYTAB");
+
+    (void)state;
+    memset(&lb, 0, sizeof(lb));
+    snprintf(lb.dir, sizeof(lb.dir), "/tmp/cssp-loopback-XXXXXX");
+    if (mkdtemp(lb.dir) == NULL)
+        return -1;
+    snprintf(lb.cert, sizeof(lb.cert), "%s/cert.pem", lb.dir);
+    snprintf(lb.key, sizeof(lb.key), "%s/key.pem", lb.dir);
+    snprintf(lb.cert2, sizeof(lb.cert2), "%s/cert2.pem", lb.dir);
+    snprintf(lb.key2, sizeof(lb.key2), "%s/key2.pem", lb.dir);
+    snprintf(lb.keyfile, sizeof(lb.keyfile), "%s/ntlm.keys", lb.dir);
+    if (make_cert(lb.cert, lb.key, 1, &lb.cert_der, &lb.cert_der_len) != 0 ||
+        make_cert(lb.cert2, lb.key2, 2, &lb.cert2_der, &lb.cert2_der_len) != 0 ||
+        spk_of_der(lb.cert2_der, lb.cert2_der_len, &lb.spk2, &lb.spk2_len) != 0) {
+        fprintf(stderr, "loopback: cannot make certificates\n");
+        return -1;
+    }
+    if (add_key("alice", "TESTDOM", "alicepw") != 0 || add_key("carol", NULL, "carolpw") != 0) {
+        fprintf(stderr, "loopback: cannot write the key file %s\n", lb.keyfile);
+        return -1;
+    }
+    if (kt != NULL && kt[0] != '\0' && access(kt, R_OK) == 0)
+        lb.keytab = kt;
+    else
+        fprintf(stderr, "loopback: no CSSP_TEST_KEYTAB, Kerberos cases are skipped\n");
+    return 0;
+}
+
+/* Group teardown: remove the temp files. */
+int
+lb_teardown(void **state)
+{
+    const char *files[] = {lb.cert, lb.key, lb.cert2, lb.key2, lb.keyfile};
+    char lock[LB_PATH + 8];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        unlink(files[i]);
+    /* credssp_keyfile_set leaves its lock file next to the key file */
+    snprintf(lock, sizeof(lock), "%s.lock", lb.keyfile);
+    unlink(lock);
+    rmdir(lb.dir);
+    OPENSSL_free(lb.cert_der);
+    OPENSSL_free(lb.cert2_der);
+    free(lb.spk2);
+    return 0;
+}
+
+/* Min version 2 (the matrix covers 2..6); other settings default. */
+void
+lb_cfg_init(struct lb_cfg *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->min_version = 2;
+}
+
+/* NTLM as TESTDOM\alice, delegating the same password. */
+void
+lb_opts_ntlm(struct cssp_cli_opts *o, enum cssp_cli_mech mech, int version)
+{
+    cssp_cli_opts_init(o);
+    o->mech = mech;
+    o->version = version;
+    o->auth_user = "alice";
+    o->auth_domain = "TESTDOM";
+    o->auth_password = "alicepw";
+    o->user = "alice";
+    o->domain = "TESTDOM";
+    o->password = "alicepw";
+}
+
+/* Kerberos (ccache of alice@TEST.LOCAL), delegating alice's password. */
+void
+lb_opts_krb(struct cssp_cli_opts *o, enum cssp_cli_mech mech, int version)
+{
+    cssp_cli_opts_init(o);
+    o->mech = mech;
+    o->version = version;
+    o->user = "alice";
+    o->domain = "TEST.LOCAL";
+    o->password = "alicepw";
+}
+
+/* Skip unless the wrapper started a KDC. */
+void
+lb_require_krb(void)
+{
+    if (lb.keytab == NULL)
+        skip();
+}
+
+/* A prepared engine configuration for c. */
+static credssp_config *
+make_config(const struct lb_cfg *c)
+{
+    credssp_config *cfg = NULL;
+
+    assert_int_equal(credssp_config_new(&cfg), CREDSSP_OK);
+    credssp_config_set_log(cfg, log_sink, NULL);
+    assert_int_equal(credssp_config_set_tls_files(cfg, c->server_cert2 ? lb.cert2 : lb.cert,
+                                                  c->server_cert2 ? lb.key2 : lb.key),
+                     CREDSSP_OK);
+    assert_int_equal(credssp_config_set_ntlm_keyfile(cfg, lb.keyfile), CREDSSP_OK);
+    if (lb.keytab != NULL)
+        assert_int_equal(credssp_config_set_keytab(cfg, lb.keytab), CREDSSP_OK);
+    if (c->min_version != 0)
+        assert_int_equal(credssp_config_set_min_version(cfg, c->min_version), CREDSSP_OK);
+    if (c->mechs != 0)
+        assert_int_equal(credssp_config_set_mechs(cfg, c->mechs), CREDSSP_OK);
+    if (c->cred_types != 0)
+        assert_int_equal(credssp_config_set_cred_types(cfg, c->cred_types), CREDSSP_OK);
+    if (c->max_message != 0)
+        assert_int_equal(credssp_config_set_limits(cfg, c->max_message, 16, 0), CREDSSP_OK);
+    assert_int_equal(credssp_config_prepare(cfg), CREDSSP_OK);
+    return cfg;
+}
+
+/* True when the engine will not take more input. */
+static bool
+engine_stopped(const credssp_engine *e)
+{
+    credssp_status st = credssp_engine_status(e);
+
+    return st == CREDSSP_DONE || st == CREDSSP_FAILED;
+}
+
+/* At most the configured chunk of n bytes. */
+static size_t
+chunk_of(const struct lb_run *r, size_t n)
+{
+    return (r->chunk != 0 && n > r->chunk) ? r->chunk : n;
+}
+
+/* Client bytes into the engine; the configured batch arrives with its last bit flipped. */
+static void
+feed_engine(struct lb_run *r, const uint8_t *p, size_t n)
+{
+    uint8_t *copy;
+
+    if (++r->batches != r->corrupt_batch) {
+        (void)credssp_engine_feed(r->e, p, n);
+        return;
+    }
+    copy = malloc(n);
+    assert_non_null(copy);
+    memcpy(copy, p, n);
+    copy[n - 1] ^= 0x01;
+    (void)credssp_engine_feed(r->e, copy, n);
+    free(copy);
+}
+
+/* One round: client output to the engine, engine output to the client. */
+bool
+lb_pump_once(struct lb_run *r)
+{
+    const uint8_t *p;
+    size_t n;
+    bool moved = false;
+
+    p = cssp_cli_output(r->c, &n);
+    n = chunk_of(r, n);
+    if (n > 0) {
+        /* after DONE the engine still takes application data */
+        if (credssp_engine_status(r->e) != CREDSSP_FAILED)
+            feed_engine(r, p, n);
+        cssp_cli_output_consumed(r->c, n);
+        moved = true;
+    }
+    p = credssp_engine_output(r->e, &n);
+    n = chunk_of(r, n);
+    if (n > 0) {
+        (void)cssp_cli_feed(r->c, p, n);
+        credssp_engine_output_consumed(r->e, n);
+        moved = true;
+    }
+    return moved;
+}
+
+/* Move bytes both ways until nothing moves; a stopped side is an EOF. */
+void
+lb_pump(struct lb_run *r)
+{
+    unsigned max = r->chunk != 0 ? LB_MAX_ROUNDS_CHUNKED : LB_MAX_ROUNDS;
+
+    for (r->rounds = 0; r->rounds < max; r->rounds++) {
+        if (lb_pump_once(r))
+            continue;
+        if (engine_stopped(r->e) && cssp_cli_status(r->c) == CSSP_CLI_RUNNING) {
+            (void)cssp_cli_feed_eof(r->c);
+            continue;
+        }
+        if (!engine_stopped(r->e) && cssp_cli_status(r->c) != CSSP_CLI_RUNNING) {
+            (void)credssp_engine_feed_eof(r->e);
+            continue;
+        }
+        break;
+    }
+    r->stalled = !engine_stopped(r->e) || cssp_cli_status(r->c) == CSSP_CLI_RUNNING;
+}
+
+/* Build config, engine and client without moving any byte. */
+void
+lb_start(struct lb_run *r, const struct lb_cfg *cfg, const struct cssp_cli_opts *o)
+{
+    struct cssp_cli_opts co = *o;
+
+    memset(r, 0, sizeof(*r));
+    r->chunk = cfg->chunk;
+    r->corrupt_batch = cfg->corrupt_batch;
+    log_len = 0;
+    log_buf[0] = '\0';
+    r->cfg = make_config(cfg);
+    if (cfg->app_tls) {
+        const uint8_t *der = cfg->server_cert2 ? lb.cert2_der : lb.cert_der;
+        size_t len = cfg->server_cert2 ? lb.cert2_der_len : lb.cert_der_len;
+
+        assert_int_equal(credssp_engine_new(r->cfg, CREDSSP_TLS_APPLICATION, &r->e), CREDSSP_OK);
+        assert_int_equal(credssp_engine_set_server_cert(r->e, der, len), CREDSSP_OK);
+        co.tls = false;
+        if (co.server_cert_der == NULL) {
+            co.server_cert_der = lb.cert_der;
+            co.server_cert_der_len = lb.cert_der_len;
+        }
+    } else {
+        assert_int_equal(credssp_engine_new(r->cfg, CREDSSP_TLS_ENGINE, &r->e), CREDSSP_OK);
+    }
+    assert_int_equal(credssp_engine_set_peer(r->e, "loopback"), CREDSSP_OK);
+    assert_int_equal(cssp_cli_new(&co, &r->c), CREDSSP_OK);
+}
+
+/* Build everything for one case and run it to the end. */
+void
+lb_run(struct lb_run *r, const struct lb_cfg *cfg, const struct cssp_cli_opts *o)
+{
+    lb_start(r, cfg, o);
+    lb_pump(r);
+}
+
+/* Free the client, the engine and the config. */
+void
+lb_run_free(struct lb_run *r)
+{
+    cssp_cli_free(r->c);
+    credssp_engine_free(r->e);
+    credssp_config_free(r->cfg);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Diagnostics for a failing assertion. */
+void
+lb_dump(const struct lb_run *r)
+{
+    uint32_t code = 0;
+    bool has = cssp_cli_error_code(r->c, &code);
+
+    print_message("  engine: status %d error %s (0x%04x)%s\n", credssp_engine_status(r->e),
+                  credssp_error_name(credssp_engine_error(r->e)), credssp_engine_error(r->e),
+                  r->stalled ? " STALLED" : "");
+    print_message("  client: status %d verified %d server-version %d violations 0x%x "
+                  "sent %u errorCode %s0x%08x\n  client reason: %s\n",
+                  cssp_cli_status(r->c), cssp_cli_server_verified(r->c),
+                  cssp_cli_server_version(r->c), cssp_cli_violations(r->c),
+                  cssp_cli_messages_sent(r->c), has ? "" : "(none) ", code, cssp_cli_reason(r->c));
+    print_message("  engine log:\n%s", log_buf);
+}
+
+/* The checks every successful exchange shares. */
+void
+lb_expect_done(const struct lb_run *r, unsigned mech, bool spnego, int version)
+{
+    const credssp_result *res = credssp_engine_result(r->e);
+
+    if (credssp_engine_status(r->e) != CREDSSP_DONE || cssp_cli_status(r->c) != CSSP_CLI_DONE ||
+        res == NULL)
+        lb_dump(r);
+    assert_false(r->stalled);
+    assert_int_equal(credssp_engine_status(r->e), CREDSSP_DONE);
+    assert_int_equal(credssp_engine_error(r->e), CREDSSP_OK);
+    assert_int_equal(cssp_cli_status(r->c), CSSP_CLI_DONE);
+    assert_true(cssp_cli_server_verified(r->c));
+    assert_false(cssp_cli_error_code(r->c, NULL));
+    assert_int_equal(cssp_cli_server_version(r->c), 6);
+    assert_int_equal(cssp_cli_violations(r->c), 0);
+    assert_non_null(res);
+    assert_int_equal(credssp_result_mech(res), mech);
+    assert_int_equal(credssp_result_spnego(res), spnego ? 1 : 0);
+    assert_int_equal(credssp_result_client_version(res), version);
+    assert_int_equal(credssp_result_binding(res),
+                     version >= 5 ? CREDSSP_BINDING_HASH : CREDSSP_BINDING_ECHO);
+    assert_int_equal(credssp_result_error_code(res), 0);
+}
+
+/* Engine FAILED with exactly err. */
+void
+lb_expect_fail(const struct lb_run *r, credssp_error err)
+{
+    if (credssp_engine_status(r->e) != CREDSSP_FAILED || credssp_engine_error(r->e) != err) {
+        print_message("  expected engine failure %s\n", credssp_error_name(err));
+        lb_dump(r);
+    }
+    assert_false(r->stalled);
+    assert_int_equal(credssp_engine_status(r->e), CREDSSP_FAILED);
+    assert_int_equal(credssp_engine_error(r->e), err);
+}
+
+/* No credentials reached the engine; the client never saw a valid server binding. */
+void
+lb_expect_no_creds(const struct lb_run *r)
+{
+    const credssp_result *res = credssp_engine_result(r->e);
+
+    assert_false(cssp_cli_server_verified(r->c));
+    assert_int_not_equal(cssp_cli_status(r->c), CSSP_CLI_DONE);
+    if (res != NULL) {
+        assert_int_equal(credssp_result_cred_type(res), CREDSSP_CRED_NONE);
+        assert_null(credssp_result_secret(res));
+        assert_null(credssp_result_user(res));
+    }
+}
+
+/* errorCode seen by the client (0 = none), and recorded in the result. */
+void
+lb_expect_error_code(const struct lb_run *r, uint32_t code)
+{
+    uint32_t got = 0;
+    bool has = cssp_cli_error_code(r->c, &got);
+    const credssp_result *res = credssp_engine_result(r->e);
+
+    if (has != (code != 0) || got != code) {
+        print_message("  expected errorCode 0x%08x\n", code);
+        lb_dump(r);
+    }
+    assert_int_equal(has, code != 0);
+    assert_int_equal(got, code);
+    if (res != NULL)
+        assert_int_equal(credssp_result_error_code(res), code);
+}
+
+/* The run of the current test; freed by the per-test teardown. */
+struct lb_run lb_cur;
+
+/* Per-test teardown: free whatever the test left (also after a failed assert). */
+int
+lb_free_current(void **state)
+{
+    (void)state;
+    lb_run_free(&lb_cur);
+    return 0;
+}
+
+/* The delegated password credentials arrived intact. */
+void
+lb_expect_password(const char *principal, const char *user, const char *domain,
+                   const char *password)
+{
+    const credssp_result *res = credssp_engine_result(lb_cur.e);
+    credssp_secret *want = NULL;
+
+    assert_non_null(res);
+    assert_string_equal(credssp_result_principal(res), principal);
+    assert_int_equal(credssp_result_cred_type(res), CREDSSP_CRED_PASSWORD);
+    assert_string_equal(credssp_result_user(res), user);
+    assert_string_equal(credssp_result_domain(res), domain);
+    assert_int_equal(credssp_secret_new(CREDSSP_SECRET_PASSWORD, password, strlen(password), &want),
+                     CREDSSP_OK);
+    assert_int_equal(credssp_secret_equal(credssp_result_secret(res), want), 1);
+    credssp_secret_free(want);
+}
+
+/* The client's Kerberos wrap tokens had the layout it was asked for. */
+void
+lb_expect_krb_layout(enum cssp_cli_krb_wrap wrap)
+{
+    const uint8_t *h = cssp_cli_last_krb_header(lb_cur.c);
+
+    assert_non_null(h);
+    assert_int_equal(h[0], 0x05);
+    assert_int_equal(h[1], 0x04);
+    assert_int_equal(h[4] << 8 | h[5], 0);                                  /* EC */
+    assert_int_equal(h[6] << 8 | h[7], wrap == CSSP_CLI_WRAP_IOV ? 28 : 0); /* RRC */
+}
+
+/*
+ * SPNEGO(NTLM): the server's last NegTokenResp rides with its pubKeyAuth:
+ * accept-completed with a mechListMIC, or exactly a1 07 30 05 a0 03 0a 01 00
+ * (accept-completed, nothing else) when no MIC was exchanged.
+ */
+void
+lb_expect_final_token(bool mic)
+{
+    static const uint8_t completed[] = {0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01, 0x00};
+    size_t len = 0;
+    const uint8_t *t = cssp_cli_server_final_token(lb_cur.c, &len);
+
+    assert_non_null(t);
+    if (mic) {
+        assert_true(len > sizeof(completed));
+        assert_int_equal(t[0], 0xa1);
+    } else {
+        assert_int_equal(len, sizeof(completed));
+        assert_memory_equal(t, completed, sizeof(completed));
+    }
+}
