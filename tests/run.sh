@@ -91,7 +91,8 @@ if [ "${CREDSSP_SKIP_FUZZ:-0}" != 1 ]; then
     rm -rf "$dir" && mkdir -p "$dir"
     if (cd "$dir" && CC=clang "$top/configure" -q --enable-fuzzing &&
         make -j"$jobs" fuzz-targets >make.log 2>&1); then
-        if FUZZ_BUILD="$dir" "$top/tests/fuzz/smoke.sh" "${FUZZ_SECONDS:-20}"; then
+        if LSAN_OPTIONS="suppressions=$top/tests/lsan.supp" \
+            FUZZ_BUILD="$dir" "$top/tests/fuzz/smoke.sh" "${FUZZ_SECONDS:-20}"; then
             passed=$((passed + 1))
         else
             failed=$((failed + 1))
