@@ -1,0 +1,170 @@
+/*
+ * auth.c - pam_sm_authenticate's work: find the hand-off token, claim the
+ * credential once, check that it belongs to PAM_USER, set PAM_AUTHTOK.
+ *
+ * The token comes from the PAM environment (CREDSSP_HANDOFF, removed at
+ * once so it never reaches the session's environment) or from PAM data
+ * CREDSSP_HANDOFF_DATA set by an earlier module.  No token: PAM_IGNORE.
+ * The module vouches for nothing it did not verify: it returns PAM_IGNORE
+ * after setting PAM_AUTHTOK (the stack verifies the password), and
+ * PAM_SUCCESS only with option `trust`, for the identity CredSSP itself
+ * authenticated.  A mismatch is always PAM_AUTH_ERR.  With option `krb5`
+ * the password is kept for setcred in PAM data whose cleanup wipes it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <openssl/crypto.h>
+#include <security/pam_ext.h>
+
+#include "pcssp.h"
+
+/* Wipe and free a struct pcssp_cred (PAM data cleanup). */
+static void
+cred_cleanup(pam_handle_t *pamh, void *data, int status)
+{
+    struct pcssp_cred *c = data;
+
+    (void)pamh;
+    (void)status;
+    if (c == NULL)
+        return;
+    credssp_secret_free(c->password);
+    free(c->principal);
+    OPENSSL_cleanse(c, sizeof(*c));
+    free(c);
+}
+
+/* Copy the token into buf (and drop it from the PAM env); false when none. */
+static bool
+take_token(struct pcssp_ctx *ctx, char *buf, size_t cap)
+{
+    const char *tok = pam_getenv(ctx->pamh, CREDSSP_HANDOFF_ENV);
+    const void *data = NULL;
+
+    if (tok == NULL &&
+        pam_get_data(ctx->pamh, CREDSSP_HANDOFF_DATA, &data) == PAM_SUCCESS && data != NULL)
+        tok = data;
+    if (tok == NULL || tok[0] == '\0')
+        return false;
+    if (strlen(tok) >= cap) {
+        buf[0] = '\0';          /* malformed: the claim will refuse it */
+    } else {
+        memcpy(buf, tok, strlen(tok) + 1);
+    }
+    (void)pam_putenv(ctx->pamh, CREDSSP_HANDOFF_ENV);
+    return true;
+}
+
+/* Keep principal and password for pam_sm_setcred (option krb5). */
+static credssp_error
+stash_for_setcred(struct pcssp_ctx *ctx, const credssp_result *r)
+{
+    credssp_error ret = CREDSSP_E_INTERNAL;
+    struct pcssp_cred *c = NULL;
+    const credssp_secret *pw = credssp_result_secret(r);
+
+    if (pw == NULL || credssp_secret_get_kind(pw) != CREDSSP_SECRET_PASSWORD ||
+        credssp_secret_len(pw) == 0)
+        return CREDSSP_OK;      /* nothing to get a ticket with */
+    c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return CREDSSP_E_NOMEM;
+    ret = pcssp_krb5_principal(&ctx->cfg, r, ctx->user, &c->principal);
+    if (ret != CREDSSP_OK)
+        goto cleanup;
+    ret = credssp_secret_dup(pw, &c->password);
+    if (ret != CREDSSP_OK)
+        goto cleanup;
+    if (pam_set_data(ctx->pamh, PCSSP_DATA_CRED, c, cred_cleanup) != PAM_SUCCESS) {
+        ret = CREDSSP_E_INTERNAL;
+        goto cleanup;
+    }
+    c = NULL;
+    ret = CREDSSP_OK;
+
+cleanup:
+    cred_cleanup(ctx->pamh, c, 0);
+    return ret;
+}
+
+/* One audit line: who, from where, how, outcome. */
+static void
+audit(const struct pcssp_ctx *ctx, const credssp_result *r, int prio, const char *outcome,
+      const char *detail)
+{
+    const void *rhost = NULL;
+    char b_user[128], b_host[128], b_id[256], b_del[256];
+    unsigned mech = credssp_result_mech(r);
+    unsigned cred = credssp_result_cred_type(r);
+
+    (void)pam_get_item(ctx->pamh, PAM_RHOST, &rhost);
+    pcssp_log(ctx, prio,
+              "user=%s rhost=%s identity=%s delegated=%s mech=%s credssp=%d cred=%s "
+              "outcome=%s%s%s",
+              pcssp_printable(ctx->user, b_user, sizeof(b_user)),
+              pcssp_printable(rhost, b_host, sizeof(b_host)),
+              pcssp_printable(credssp_result_principal(r), b_id, sizeof(b_id)),
+              pcssp_printable(credssp_result_user(r), b_del, sizeof(b_del)),
+              mech == CREDSSP_MECH_KERBEROS ? "kerberos" : mech == CREDSSP_MECH_NTLM ? "ntlm" : "none",
+              credssp_result_client_version(r),
+              cred == CREDSSP_CRED_PASSWORD ? "password" :
+              cred == CREDSSP_CRED_SMARTCARD ? "smartcard" :
+              cred == CREDSSP_CRED_RESTRICTED_ADMIN ? "restricted_admin" :
+              cred == CREDSSP_CRED_REMOTE_GUARD ? "remote_guard" : "none",
+              outcome, detail != NULL ? " reason=" : "", detail != NULL ? detail : "");
+}
+
+/* pam_sm_authenticate's work (see the file comment). */
+int
+pcssp_authenticate(struct pcssp_ctx *ctx)
+{
+    int ret = PAM_AUTH_ERR;
+    credssp_result *r = NULL;
+    char token[CREDSSP_HANDOFF_TOKEN_LEN + 2];
+    const credssp_secret *secret;
+    const char *why = NULL;
+    credssp_error err;
+    char b_user[128];
+
+    if (!take_token(ctx, token, sizeof(token))) {
+        pcssp_debug(ctx, "no hand-off for user=%s",
+                    pcssp_printable(ctx->user, b_user, sizeof(b_user)));
+        return PAM_IGNORE;
+    }
+    err = credssp_handoff_claim(token, ctx->cfg.keyring, &r);
+    OPENSSL_cleanse(token, sizeof(token));
+    if (err != CREDSSP_OK) {
+        pcssp_log(ctx, LOG_WARNING, "user=%s outcome=claim_failed error=%s",
+                  pcssp_printable(ctx->user, b_user, sizeof(b_user)), credssp_error_name(err));
+        ret = pcssp_pam_code(err, PCSSP_PHASE_AUTH);
+        goto cleanup;
+    }
+    err = pcssp_identity_check(&ctx->cfg, r, ctx->user, &why);
+    if (err != CREDSSP_OK) {
+        audit(ctx, r, LOG_WARNING, "identity_mismatch", why);
+        ret = PAM_AUTH_ERR;
+        goto cleanup;
+    }
+    secret = credssp_result_secret(r);
+    if (secret != NULL && credssp_secret_len(secret) != 0) {
+        if (pam_set_item(ctx->pamh, PAM_AUTHTOK, credssp_secret_data(secret)) != PAM_SUCCESS) {
+            ret = PAM_SYSTEM_ERR;
+            goto cleanup;
+        }
+    }
+    if (ctx->cfg.krb5) {
+        err = stash_for_setcred(ctx, r);
+        if (err != CREDSSP_OK) {
+            ret = pcssp_pam_code(err, PCSSP_PHASE_AUTH);
+            goto cleanup;
+        }
+    }
+    audit(ctx, r, LOG_NOTICE, ctx->cfg.trust ? "trusted" : "forwarded", NULL);
+    ret = ctx->cfg.trust ? PAM_SUCCESS : PAM_IGNORE;
+
+cleanup:
+    credssp_result_free(r);
+    return ret;
+}

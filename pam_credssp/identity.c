@@ -1,0 +1,193 @@
+/*
+ * identity.c - does the claimed credential belong to PAM_USER?
+ *
+ * Both the identity CredSSP authenticated and the user the client delegated
+ * must map to PAM_USER (documented in pam_credssp(8), "IDENTITY MAPPING"):
+ *   Kerberos  "name@REALM": krb5_aname_to_localname (auth_to_local of
+ *             krb5.conf) must give PAM_USER exactly; with realm= the realm
+ *             must be listed, and a listed realm's single-component
+ *             principal maps to its name when auth_to_local has no rule.
+ *   NTLM      "DOMAIN\name" or "name": name equals PAM_USER (ASCII case
+ *             folded: Windows account names are case-insensitive); with
+ *             domain= the domain must be listed.
+ *   delegated "name", "DOMAIN\name" or "name@domain" plus the domain field:
+ *             name equals PAM_USER (case folded); a non-empty domain must be
+ *             listed in domain= or realm= when either is given.
+ * A hand-off without an authenticated identity never maps.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <krb5.h>
+
+#include "pcssp.h"
+
+#define NAME_MAX_LEN 256
+
+/* Case-insensitive ASCII equality of a[0..alen) and the string b. */
+static bool
+name_equal(const char *a, size_t alen, const char *b)
+{
+    return strlen(b) == alen && strncasecmp(a, b, alen) == 0;
+}
+
+/* Is d[0..dlen) in list (case-insensitive)? */
+static bool
+in_list(char *const *list, size_t n, const char *d, size_t dlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (name_equal(d, dlen, list[i]))
+            return true;
+    }
+    return false;
+}
+
+/* Map a Kerberos principal to a local name through auth_to_local. */
+static credssp_error
+krb5_local(const struct pcssp_config *cfg, const char *principal, char *local, size_t cap)
+{
+    credssp_error ret = CREDSSP_E_IDENTITY_MISMATCH;
+    krb5_context kctx = NULL;
+    krb5_principal p = NULL;
+    krb5_error_code kerr;
+    const char *at = strrchr(principal, '@');
+
+    if (at == NULL || at[1] == '\0')
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    if (cfg->n_realms != 0 && !in_list(cfg->realms, cfg->n_realms, at + 1, strlen(at + 1)))
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    if (krb5_init_context(&kctx) != 0)
+        return CREDSSP_E_GSS;
+    if (krb5_parse_name(kctx, principal, &p) != 0)
+        goto cleanup;
+    kerr = krb5_aname_to_localname(kctx, p, (int)cap - 1, local);
+    if (kerr == 0) {
+        ret = CREDSSP_OK;
+    } else if (kerr == KRB5_LNAME_NOTRANS && cfg->n_realms != 0 &&
+               krb5_princ_size(kctx, p) == 1 &&
+               (size_t)(at - principal) < cap && memchr(principal, '/', (size_t)(at - principal)) == NULL) {
+        /* A listed realm without an auth_to_local rule: the bare name. */
+        memcpy(local, principal, (size_t)(at - principal));
+        local[at - principal] = '\0';
+        ret = CREDSSP_OK;
+    }
+
+cleanup:
+    krb5_free_principal(kctx, p);
+    krb5_free_context(kctx);
+    return ret;
+}
+
+/* The authenticated identity maps to pam_user? */
+static bool
+authenticated_maps(const struct pcssp_config *cfg, const credssp_result *r,
+                   const char *pam_user)
+{
+    const char *principal = credssp_result_principal(r);
+    char local[NAME_MAX_LEN];
+    const char *bs;
+
+    if (principal == NULL || principal[0] == '\0')
+        return false;
+    switch (credssp_result_mech(r)) {
+    case CREDSSP_MECH_KERBEROS:
+        return krb5_local(cfg, principal, local, sizeof(local)) == CREDSSP_OK &&
+               strcmp(local, pam_user) == 0;
+    case CREDSSP_MECH_NTLM:
+        bs = strchr(principal, '\\');
+        if (bs == NULL)
+            return cfg->n_domains == 0 && name_equal(principal, strlen(principal), pam_user);
+        if (cfg->n_domains != 0 &&
+            !in_list(cfg->domains, cfg->n_domains, principal, (size_t)(bs - principal)))
+            return false;
+        return name_equal(bs + 1, strlen(bs + 1), pam_user);
+    default:
+        return false;
+    }
+}
+
+/* The delegated user (and domain) map to pam_user?  Nothing delegated: yes. */
+static bool
+delegated_maps(const struct pcssp_config *cfg, const credssp_result *r, const char *pam_user)
+{
+    const char *user = credssp_result_user(r), *domain = credssp_result_domain(r);
+    const char *name, *dom;
+    size_t nlen, dlen;
+    const char *sep;
+
+    if (user == NULL || user[0] == '\0')
+        return domain == NULL || domain[0] == '\0';
+    if (domain == NULL)
+        domain = "";
+    name = user;
+    nlen = strlen(user);
+    dom = domain;
+    dlen = strlen(domain);
+    if ((sep = strchr(user, '\\')) != NULL) {
+        if (dlen != 0)
+            return false;          /* two domains: ambiguous */
+        dom = user;
+        dlen = (size_t)(sep - user);
+        name = sep + 1;
+        nlen = strlen(name);
+    } else if (dlen == 0 && (sep = strchr(user, '@')) != NULL) {
+        dom = sep + 1;             /* UPN */
+        dlen = strlen(dom);
+        nlen = (size_t)(sep - user);
+    }
+    if (!name_equal(name, nlen, pam_user))
+        return false;
+    if (dlen == 0 || (cfg->n_domains == 0 && cfg->n_realms == 0))
+        return true;
+    return in_list(cfg->domains, cfg->n_domains, dom, dlen) ||
+           in_list(cfg->realms, cfg->n_realms, dom, dlen);
+}
+
+/* Both identities map to pam_user? *why_out says which did not. */
+credssp_error
+pcssp_identity_check(const struct pcssp_config *cfg, const credssp_result *r,
+                     const char *pam_user, const char **why_out)
+{
+    *why_out = NULL;
+    if (cfg == NULL || r == NULL || pam_user == NULL || pam_user[0] == '\0') {
+        *why_out = "no user";
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    if (!authenticated_maps(cfg, r, pam_user)) {
+        *why_out = "authenticated identity does not map to the user";
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    if (!delegated_maps(cfg, r, pam_user)) {
+        *why_out = "delegated user does not map to the user";
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    return CREDSSP_OK;
+}
+
+/*
+ * The principal to get a TGT for: the authenticated one for Kerberos, else
+ * PAM_USER in the first realm= (or the default realm).
+ */
+credssp_error
+pcssp_krb5_principal(const struct pcssp_config *cfg, const credssp_result *r,
+                     const char *pam_user, char **out)
+{
+    const char *principal = credssp_result_principal(r);
+    size_t n;
+
+    *out = NULL;
+    if (credssp_result_mech(r) == CREDSSP_MECH_KERBEROS && principal != NULL)
+        return (*out = strdup(principal)) != NULL ? CREDSSP_OK : CREDSSP_E_NOMEM;
+    if (strpbrk(pam_user, "@/\\") != NULL)
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    if (cfg->n_realms == 0)
+        return (*out = strdup(pam_user)) != NULL ? CREDSSP_OK : CREDSSP_E_NOMEM;
+    n = strlen(pam_user) + 1 + strlen(cfg->realms[0]) + 1;
+    *out = malloc(n);
+    if (*out == NULL)
+        return CREDSSP_E_NOMEM;
+    snprintf(*out, n, "%s@%s", pam_user, cfg->realms[0]);
+    return CREDSSP_OK;
+}

@@ -1,0 +1,20 @@
+/*
+ * fixture.h - builds credssp_result values directly for the PAM-side tests
+ * (what the engine would fill after a finished exchange).
+ */
+#ifndef PAM_TEST_FIXTURE_H
+#define PAM_TEST_FIXTURE_H
+
+#include "result.h"
+
+/* A password (or, with pin, smart-card) result; any string may be NULL. */
+struct credssp_result *fixture_result(unsigned mech, const char *principal, const char *user,
+                                      const char *domain, const char *secret, int version);
+/* The same with a PIN (TSSmartCardCreds with hints). */
+struct credssp_result *fixture_smartcard(unsigned mech, const char *principal,
+                                         const char *user_hint, const char *domain_hint,
+                                         const char *pin);
+/* Restricted Admin: identity only, empty password. */
+struct credssp_result *fixture_restricted(unsigned mech, const char *principal);
+
+#endif
