@@ -1,2 +1,7 @@
 # acceptor/codec.mk: bounded reader/writer, strict DER, the MS-CSSP codec (owner: codec).
-# Add each file here once it compiles cleanly.
+libcredssp_core_la_SOURCES += \
+	acceptor/buf.c acceptor/buf.h \
+	acceptor/der.c acceptor/der.h \
+	acceptor/utf16.c acceptor/utf16.h \
+	acceptor/tsrequest.c acceptor/tsrequest.h \
+	acceptor/tscred.c acceptor/tscred.h

@@ -22,7 +22,14 @@
  * terminated, no embedded NUL) here.  Password, PIN and Remote Guard
  * credBuffers are decoded straight into credssp_secret, never copied
  * elsewhere.  Restricted Admin: TSPasswordCreds with three empty strings, or
- * an empty inner SEQUENCE (30 00), both decode to restricted_admin = true.
+ * an empty inner SEQUENCE (30 00), both decode to restricted_admin = true
+ * (cred_type 1, domain and user "", an empty PASSWORD secret); the encoder
+ * always writes the three-empty-strings form.
+ *
+ * Caps (internal.h): names CSSP_MAX_NAME_BYTES and password / PIN
+ * CSSP_MAX_SECRET_BYTES of UTF-16, credBuffer CSSP_MAX_RG_BUFFER, at most
+ * CSSP_MAX_RG_SUPPLEMENTAL supplemental creds, the whole TSCredentials
+ * CSSP_MAX_TOKEN; over a cap is CREDSSP_E_TOO_LARGE for decoder and encoder.
  */
 #ifndef CSSP_TSCRED_H
 #define CSSP_TSCRED_H

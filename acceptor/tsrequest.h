@@ -38,7 +38,10 @@ struct cssp_ts_request {
 /*
  * Length of the complete DER TSRequest at the start of buf: 0 if more bytes
  * are needed, or an error (bad outer tag / length form / over max).  Used to
- * reassemble TSRequests split across TLS records.
+ * reassemble TSRequests split across TLS records.  Only the forms FreeRDP's
+ * framer accepts, in minimal DER: 30 LL, 30 81 LL (LL >= 0x80), 30 82 LL LL
+ * (>= 0x100).  Not 0x30: BAD_TAG; 30 80 and 30 85..ff, or a non-minimal
+ * length: BAD_LENGTH; 30 83 / 30 84 or a frame longer than max: TOO_LARGE.
  */
 CSSP_WUR credssp_error cssp_ts_request_frame(const uint8_t *buf, size_t len, size_t max,
                                              size_t *frame_len_out);
