@@ -31,6 +31,7 @@ cssp_reader_init(struct cssp_reader *r, const void *data, size_t len)
     r->p = data;
     r->left = len;
     r->err = CREDSSP_OK;
+    r->flags = 0;
     if (data == NULL && len != 0)
         cssp_reader_fail(r, CREDSSP_E_INVALID_ARG);
 }
@@ -53,6 +54,7 @@ cssp_reader_sub(struct cssp_reader *r, size_t n, struct cssp_reader *child_out)
     child_out->p = p;
     child_out->left = p != NULL ? n : 0;
     child_out->err = r->err;
+    child_out->flags = r->flags;
     return p != NULL;
 }
 

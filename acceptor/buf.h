@@ -17,7 +17,19 @@ struct cssp_reader {
     const uint8_t *p;     /* next unread byte */
     size_t left;          /* bytes remaining in this view */
     credssp_error err;    /* sticky; CREDSSP_OK while healthy */
+    unsigned flags;       /* CSSP_READ_*; inherited by child views */
 };
+
+/*
+ * Interop tolerances, off unless a decoder is asked for them (see
+ * docs/INTEROP.md: rdesktop 1.9 sends both).
+ *   CSSP_READ_BER_LENGTHS  accept non-minimal definite lengths (a leading
+ *                          zero octet, or the long form below 128); still
+ *                          definite, still at most 4 octets, still capped.
+ *   CSSP_READ_STRIP_NUL    drop one UTF-16 NUL terminating a credential string.
+ */
+#define CSSP_READ_BER_LENGTHS 0x01u
+#define CSSP_READ_STRIP_NUL 0x02u
 
 void cssp_reader_init(struct cssp_reader *r, const void *data, size_t len);
 /* Record err unless an error is already recorded; always returns false. */

@@ -44,12 +44,13 @@ read_length(struct cssp_reader *r, size_t *len_out)
     p = cssp_read_bytes(r, n);
     if (p == NULL)
         return false;
-    /* Minimal: no leading zero octet, and long form only from 128 on. */
-    if (p[0] == 0)
+    /* Minimal: no leading zero octet, and long form only from 128 on
+     * (unless the caller asked for the BER tolerance, buf.h). */
+    if (p[0] == 0 && !(r->flags & CSSP_READ_BER_LENGTHS))
         return cssp_reader_fail(r, CREDSSP_E_BAD_LENGTH);
     for (size_t i = 0; i < n; i++)
         len = (len << 8) | p[i];
-    if (len < 0x80)
+    if (len < 0x80 && !(r->flags & CSSP_READ_BER_LENGTHS))
         return cssp_reader_fail(r, CREDSSP_E_BAD_LENGTH);
     *len_out = len;
     return true;
@@ -64,6 +65,7 @@ cssp_der_read_tlv(struct cssp_reader *r, uint8_t tag, size_t max, struct cssp_re
     content_out->p = NULL;
     content_out->left = 0;
     content_out->err = r->err;
+    content_out->flags = r->flags;
     if (!cssp_reader_ok(r))
         return false;
     if (r->left == 0)

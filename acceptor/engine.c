@@ -15,6 +15,7 @@
 #include <openssl/crypto.h>
 
 #include "binding.h"
+#include "buf.h"
 #include "engine.h"
 
 #define TLS_CHUNK 16384u
@@ -271,7 +272,8 @@ process_input(struct credssp_engine *e)
 
         if (avail == 0)
             return;
-        ret = cssp_ts_request_frame(start, avail, e->cfg->max_message, &frame);
+        ret = cssp_ts_request_frame_flags(start, avail, e->cfg->max_message,
+                                          cssp_engine_decode_flags(e), &frame);
         if (ret != CREDSSP_OK) {
             cssp_engine_fail(e, ret);
             return;

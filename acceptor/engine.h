@@ -58,6 +58,12 @@ struct credssp_engine {
     bool audited;
 };
 
+/*
+ * Decoder tolerances for this client: none for version 5+, and for the
+ * legacy versions 2-4 (which the policy must allow explicitly) the ones
+ * rdesktop 1.9 needs (non-minimal lengths, NUL-terminated strings).
+ */
+unsigned cssp_engine_decode_flags(const struct credssp_engine *e);
 /* Handle one complete TSRequest (engine_auth.c). */
 void cssp_engine_handle(struct credssp_engine *e, const uint8_t *msg, size_t len);
 /* Queue bytes for the peer (through TLS when the engine owns it). */

@@ -13,6 +13,7 @@
 #include <syslog.h>
 
 #include "binding.h"
+#include "buf.h"
 #include "engine.h"
 #include "tscred.h"
 
@@ -58,6 +59,14 @@ send_request(struct credssp_engine *e, const struct cssp_ts_request *req)
     return ret;
 }
 
+unsigned
+cssp_engine_decode_flags(const struct credssp_engine *e)
+{
+    if (e->client_version >= 2 && e->client_version < 5)
+        return CSSP_READ_BER_LENGTHS | CSSP_READ_STRIP_NUL;
+    return 0;
+}
+
 void
 cssp_engine_fail(struct credssp_engine *e, credssp_error err)
 {
@@ -100,7 +109,6 @@ check_version(struct credssp_engine *e, const struct cssp_ts_request *req)
         e->client_version = (int)req->version;
         e->version = e->client_version < OUR_VERSION ? e->client_version : OUR_VERSION;
         e->result->client_version = e->client_version;
-        e->result->binding = e->version >= 5 ? CREDSSP_BINDING_HASH : CREDSSP_BINDING_ECHO;
         if (e->version < e->cfg->min_version)
             return CREDSSP_E_POLICY_VERSION;
         return CREDSSP_OK;
@@ -138,6 +146,8 @@ answer_pub_key_auth(struct credssp_engine *e, const struct cssp_ts_request *req,
     if (ret != CREDSSP_OK)
         goto cleanup;
     ret = cssp_gss_wrap(&e->gss, value, value_len, wrapped_out, wrapped_len_out);
+    if (ret == CREDSSP_OK)
+        e->result->binding = e->version >= 5 ? CREDSSP_BINDING_HASH : CREDSSP_BINDING_ECHO;
 
 cleanup:
     credssp_secret_free(plain);
@@ -152,8 +162,10 @@ classify_first(struct credssp_engine *e, const struct cssp_ts_request *req)
     e->first_kind = cssp_gss_classify(req->nego_token, req->nego_token_len);
     switch (e->first_kind) {
     case CSSP_TOKEN_NTLM:
+        e->result->mech = CREDSSP_MECH_NTLM;
         return (e->cfg->mechs & CREDSSP_MECH_NTLM) ? CREDSSP_OK : CREDSSP_E_POLICY_MECH;
     case CSSP_TOKEN_KERBEROS:
+        e->result->mech = CREDSSP_MECH_KERBEROS;
         return (e->cfg->mechs & CREDSSP_MECH_KERBEROS) ? CREDSSP_OK : CREDSSP_E_POLICY_MECH;
     case CSSP_TOKEN_SPNEGO:
         e->result->spnego = true;
@@ -282,8 +294,9 @@ handle_auth_info(struct credssp_engine *e, const struct cssp_ts_request *req)
     ret = cssp_gss_unwrap(&e->gss, req->auth_info, req->auth_info_len, &plain);
     if (ret != CREDSSP_OK)
         goto cleanup;
-    ret = cssp_ts_credentials_decode(credssp_secret_data(plain), credssp_secret_len(plain),
-                                     &r->creds);
+    ret = cssp_ts_credentials_decode_flags(credssp_secret_data(plain),
+                                           credssp_secret_len(plain),
+                                           cssp_engine_decode_flags(e), &r->creds);
     if (ret != CREDSSP_OK)
         goto cleanup;
     type = cred_type_of(&r->creds);
@@ -310,7 +323,7 @@ cssp_engine_handle(struct credssp_engine *e, const uint8_t *msg, size_t len)
     credssp_error ret;
     struct cssp_ts_request req;
 
-    ret = cssp_ts_request_decode(msg, len, &req);
+    ret = cssp_ts_request_decode_flags(msg, len, cssp_engine_decode_flags(e), &req);
     if (ret == CREDSSP_OK && ++e->rounds > e->cfg->max_rounds)
         ret = CREDSSP_E_TOO_MANY_ROUNDS;
     if (ret == CREDSSP_OK)

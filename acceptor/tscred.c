@@ -29,6 +29,18 @@ empty_string(struct cssp_reader *r, char **out)
     return *out != NULL || cssp_reader_fail(r, CREDSSP_E_NOMEM);
 }
 
+/*
+ * With CSSP_READ_STRIP_NUL (rdesktop 1.9 terminates its strings), the length
+ * without one final UTF-16 NUL; otherwise len.  An embedded NUL still fails.
+ */
+static size_t
+strip_nul(const struct cssp_reader *r, const uint8_t *p, size_t len)
+{
+    if ((r->flags & CSSP_READ_STRIP_NUL) && len >= 2 && p[len - 2] == 0 && p[len - 1] == 0)
+        return len - 2;
+    return len;
+}
+
 /* [n] OCTET STRING of UTF-16LE into a new UTF-8 string. */
 static bool
 read_string(struct cssp_reader *r, unsigned n, char **out)
@@ -39,6 +51,7 @@ read_string(struct cssp_reader *r, unsigned n, char **out)
 
     if (!cssp_der_read_explicit_octets(r, n, CSSP_MAX_NAME_BYTES, &p, &len))
         return false;
+    len = strip_nul(r, p, len);
     ret = cssp_utf16le_to_utf8(p, len, out);
     return ret == CREDSSP_OK || cssp_reader_fail(r, ret);
 }
@@ -61,6 +74,7 @@ read_text_secret(struct cssp_reader *r, unsigned n, credssp_secret_kind kind, cr
 
     if (!cssp_der_read_explicit_octets(r, n, CSSP_MAX_SECRET_BYTES, &p, &len))
         return false;
+    len = strip_nul(r, p, len);
     ret = cssp_utf16le_to_secret(p, len, kind, out);
     return ret == CREDSSP_OK || cssp_reader_fail(r, ret);
 }
@@ -183,11 +197,12 @@ read_remote_guard_creds(struct cssp_reader *seq, struct cssp_remote_guard_creds 
 
 /* The inner structure occupies all of the credentials OCTET STRING. */
 static credssp_error
-decode_inner(const uint8_t *p, size_t len, struct cssp_ts_credentials *out)
+decode_inner(const uint8_t *p, size_t len, unsigned flags, struct cssp_ts_credentials *out)
 {
     struct cssp_reader r, seq;
 
     cssp_reader_init(&r, p, len);
+    r.flags = flags;
     if (cssp_der_read_tlv(&r, CSSP_DER_SEQUENCE, CSSP_MAX_TOKEN, &seq)) {
         switch (out->cred_type) {
         case CSSP_CREDTYPE_PASSWORD:
@@ -209,6 +224,13 @@ decode_inner(const uint8_t *p, size_t len, struct cssp_ts_credentials *out)
 credssp_error
 cssp_ts_credentials_decode(const uint8_t *buf, size_t len, struct cssp_ts_credentials *out)
 {
+    return cssp_ts_credentials_decode_flags(buf, len, 0, out);
+}
+
+credssp_error
+cssp_ts_credentials_decode_flags(const uint8_t *buf, size_t len, unsigned flags,
+                                 struct cssp_ts_credentials *out)
+{
     struct cssp_reader r, seq;
     int64_t cred_type = 0;
     const uint8_t *inner = NULL;
@@ -223,6 +245,7 @@ cssp_ts_credentials_decode(const uint8_t *buf, size_t len, struct cssp_ts_creden
     if (len > CSSP_MAX_TOKEN)
         return CREDSSP_E_TOO_LARGE;
     cssp_reader_init(&r, buf, len);
+    r.flags = flags;
     cssp_der_read_tlv(&r, CSSP_DER_SEQUENCE, CSSP_MAX_TOKEN, &seq);
     cssp_der_read_explicit_int(&seq, 0, INT64_MIN, INT64_MAX, &cred_type);
     cssp_der_read_explicit_octets(&seq, 1, CSSP_MAX_TOKEN, &inner, &inner_len);
@@ -235,7 +258,7 @@ cssp_ts_credentials_decode(const uint8_t *buf, size_t len, struct cssp_ts_creden
         ret = CREDSSP_E_BAD_CRED_TYPE;
     if (ret == CREDSSP_OK) {
         out->cred_type = (int32_t)cred_type;
-        ret = decode_inner(inner, inner_len, out);
+        ret = decode_inner(inner, inner_len, flags, out);
     }
     if (ret != CREDSSP_OK)
         cssp_ts_credentials_clear(out);

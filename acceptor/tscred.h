@@ -84,6 +84,10 @@ struct cssp_ts_credentials {
 /* Decode TSCredentials (all of buf).  Unknown credType: CREDSSP_E_BAD_CRED_TYPE. */
 CSSP_WUR credssp_error cssp_ts_credentials_decode(const uint8_t *buf, size_t len,
                                                   struct cssp_ts_credentials *out);
+/* The same with interop tolerances (CSSP_READ_* of buf.h). */
+CSSP_WUR credssp_error cssp_ts_credentials_decode_flags(const uint8_t *buf, size_t len,
+                                                        unsigned flags,
+                                                        struct cssp_ts_credentials *out);
 /* Encode; the output buffer holds secrets: free it with cssp_wipe_free(). */
 CSSP_WUR credssp_error cssp_ts_credentials_encode(const struct cssp_ts_credentials *creds,
                                                   uint8_t **out, size_t *len_out);

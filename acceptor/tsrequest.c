@@ -18,6 +18,15 @@
 credssp_error
 cssp_ts_request_frame(const uint8_t *buf, size_t len, size_t max, size_t *frame_len_out)
 {
+    return cssp_ts_request_frame_flags(buf, len, max, 0, frame_len_out);
+}
+
+credssp_error
+cssp_ts_request_frame_flags(const uint8_t *buf, size_t len, size_t max, unsigned flags,
+                            size_t *frame_len_out)
+{
+    bool ber = (flags & CSSP_READ_BER_LENGTHS) != 0;
+
     size_t hdr, content;
 
     if (frame_len_out == NULL)
@@ -38,7 +47,7 @@ cssp_ts_request_frame(const uint8_t *buf, size_t len, size_t max, size_t *frame_
             return CREDSSP_OK;
         hdr = 3;
         content = buf[2];
-        if (content < 0x80)
+        if (content < 0x80 && !ber)
             return CREDSSP_E_BAD_LENGTH;
         break;
     case 0x82:
@@ -46,7 +55,7 @@ cssp_ts_request_frame(const uint8_t *buf, size_t len, size_t max, size_t *frame_
             return CREDSSP_OK;
         hdr = 4;
         content = ((size_t)buf[2] << 8) | buf[3];
-        if (content < 0x100)
+        if (content < 0x100 && !ber)
             return CREDSSP_E_BAD_LENGTH;
         break;
     case 0x83:
@@ -94,6 +103,13 @@ read_nego_data(struct cssp_reader *seq, struct cssp_ts_request *out)
 credssp_error
 cssp_ts_request_decode(const uint8_t *buf, size_t len, struct cssp_ts_request *out)
 {
+    return cssp_ts_request_decode_flags(buf, len, 0, out);
+}
+
+credssp_error
+cssp_ts_request_decode_flags(const uint8_t *buf, size_t len, unsigned flags,
+                             struct cssp_ts_request *out)
+{
     struct cssp_reader r, seq, wrap;
     int64_t version = 0;
 
@@ -105,6 +121,7 @@ cssp_ts_request_decode(const uint8_t *buf, size_t len, struct cssp_ts_request *o
     if (len > CSSP_MAX_TSREQUEST)
         return CREDSSP_E_TOO_LARGE;
     cssp_reader_init(&r, buf, len);
+    r.flags = flags & CSSP_READ_BER_LENGTHS;
     cssp_der_read_tlv(&r, CSSP_DER_SEQUENCE, TSREQ_MAX_CONTENT, &seq);
 
     /* version [0]: required, 1..255. */

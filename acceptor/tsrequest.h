@@ -48,6 +48,15 @@ CSSP_WUR credssp_error cssp_ts_request_frame(const uint8_t *buf, size_t len, siz
 /* Decode exactly one TSRequest occupying all of buf. */
 CSSP_WUR credssp_error cssp_ts_request_decode(const uint8_t *buf, size_t len,
                                               struct cssp_ts_request *out);
+/*
+ * The same with interop tolerances (CSSP_READ_BER_LENGTHS of buf.h; the engine
+ * uses it only for clients announcing version 2-4, see docs/INTEROP.md).
+ */
+CSSP_WUR credssp_error cssp_ts_request_frame_flags(const uint8_t *buf, size_t len, size_t max,
+                                                   unsigned flags, size_t *frame_len_out);
+CSSP_WUR credssp_error cssp_ts_request_decode_flags(const uint8_t *buf, size_t len,
+                                                    unsigned flags,
+                                                    struct cssp_ts_request *out);
 /* Encode (fields with NULL pointers / has_error_code=false are omitted). */
 CSSP_WUR credssp_error cssp_ts_request_encode(const struct cssp_ts_request *req,
                                               uint8_t **out, size_t *len_out);

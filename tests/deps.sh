@@ -10,7 +10,7 @@ PKGS_BUILD="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-d
 PKGS_KDC="krb5-kdc krb5-admin-server krb5-user"
 PKGS_PAM="libpam-wrapper libpamtest0-dev libnss-wrapper libpam-krb5 libpam-modules"
 PKGS_CLIENTS="freerdp2-x11 xvfb xauth python3-impacket python3-openssl rdesktop
-  python3-gssapi procps psmisc"
+  python3-gssapi python3-cryptography procps psmisc"
 
 if [ "$(id -u)" != 0 ]; then
     echo "deps.sh: must run as root (apt-get)" >&2

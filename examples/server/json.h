@@ -1,0 +1,44 @@
+/*
+ * json.h - a tiny JSON object writer for one-line reports (RFC 8259).
+ *
+ * Strings are escaped for RFC 8259 section 7: quote, backslash and every
+ * control character are escaped, and bytes that are not valid UTF-8 (RFC 3629:
+ * overlong forms, surrogates, values above U+10FFFF, stray continuation
+ * bytes) are replaced by U+FFFD, so the output is always valid JSON in valid
+ * UTF-8 whatever a client sent.  Built on the bounded writer (acceptor/buf.h).
+ */
+#ifndef CSSP_EXAMPLE_JSON_H
+#define CSSP_EXAMPLE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define JSON_MAX_LINE 16384u
+
+struct json {
+    struct cssp_writer w;
+    bool need_comma;
+};
+
+/* Start an object "{" with a hard cap of max bytes for the whole text. */
+void json_begin(struct json *j, size_t max);
+/* "key": "value" (null when value is NULL). */
+void json_str(struct json *j, const char *key, const char *value);
+/* "key": "value" from len raw bytes (escaped, invalid UTF-8 replaced). */
+void json_strn(struct json *j, const char *key, const void *value, size_t len);
+/* "key": integer */
+void json_int(struct json *j, const char *key, long long value);
+/* "key": true/false, or null when value < 0. */
+void json_bool(struct json *j, const char *key, int value);
+/* "key": null */
+void json_null(struct json *j, const char *key);
+/* Close the object with "}\n" and hand out the NUL-terminated text (free()). */
+credssp_error json_end(struct json *j, char **text_out, size_t *len_out);
+
+/* Append s (len bytes) to w as a quoted, escaped JSON string. */
+void json_write_string(struct cssp_writer *w, const void *s, size_t len);
+
+#endif /* CSSP_EXAMPLE_JSON_H */

@@ -1,0 +1,356 @@
+/*
+ * main.c - credssp-server: options, set-up, and the loop.
+ *
+ * An event-driven RDP front end that authenticates real clients with
+ * Network Level Authentication: X.224 negotiation (MS-RDPBCGR 2.2.1.1 /
+ * 2.2.1.2), TLS + CredSSP (MS-CSSP) through libcredssp, the Early User
+ * Authorization Result for HYBRID_EX (MS-RDPBCGR 2.2.10.2), and a clean
+ * ending (docs/INTEROP.md).  One report per connection (report.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cert.h"
+#include "loop.h"
+#include "server.h"
+
+enum {
+    OPT_RA = 0x100,
+    OPT_RG,
+    OPT_MAXC,
+    OPT_ENDING,
+    OPT_PORT_FILE,
+    OPT_NO_HYBRID_EX,
+    OPT_PAM_SESSION
+};
+
+static const struct option long_opts[] = {
+    { "listen", required_argument, NULL, 'l' },
+    { "cert", required_argument, NULL, 'c' },
+    { "key", required_argument, NULL, 'k' },
+    { "ntlm-keyfile", required_argument, NULL, 'n' },
+    { "keytab", required_argument, NULL, 't' },
+    { "min-version", required_argument, NULL, 'V' },
+    { "connections", required_argument, NULL, 'N' },
+    { "timeout", required_argument, NULL, 'T' },
+    { "json", no_argument, NULL, 'j' },
+    { "tls-only", no_argument, NULL, 'L' },
+    { "pam-service", required_argument, NULL, 'p' },
+    { "allow-restricted-admin", no_argument, NULL, OPT_RA },
+    { "allow-remote-guard", no_argument, NULL, OPT_RG },
+    { "max-concurrent", required_argument, NULL, OPT_MAXC },
+    { "ending", required_argument, NULL, OPT_ENDING },
+    { "port-file", required_argument, NULL, OPT_PORT_FILE },
+    { "no-hybrid-ex", no_argument, NULL, OPT_NO_HYBRID_EX },
+    { "pam-session", no_argument, NULL, OPT_PAM_SESSION },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+};
+
+static const char *const ending_names[] = {
+    [ENDING_DPUM] = "dpum",
+    [ENDING_DR] = "dr",
+    [ENDING_NOTIFY] = "notify",
+    [ENDING_CLOSE] = "close",
+    [ENDING_MCS] = "mcs",
+};
+
+/* Monotonic milliseconds (CLOCK_MONOTONIC, like the engine deadline). */
+uint64_t
+server_now_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Name of an ending. */
+const char *
+server_ending_name(enum server_ending e)
+{
+    if ((size_t)e < sizeof(ending_names) / sizeof(ending_names[0]))
+        return ending_names[e];
+    return "unknown";
+}
+
+/* Usage text. */
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+"usage: credssp-server [options]\n"
+"An RDP front end that authenticates clients with CredSSP (NLA) and reports.\n"
+"\n"
+"  --listen HOST:PORT      listen address, [V6]:PORT for IPv6, port 0 = any\n"
+"                          (default " SERVER_DEFAULT_LISTEN ")\n"
+"  --cert PEM --key PEM    TLS certificate and key (default: an ephemeral\n"
+"                          self-signed RSA-2048 certificate, CN = host name)\n"
+"  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM\n"
+"  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
+"  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
+"  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
+"  --timeout MS            per-connection deadline (default %u)\n"
+"  --max-concurrent N      concurrent connections (default %u)\n"
+"  --json                  one JSON report per connection on stdout\n"
+"  --tls-only              baseline: X.224 + TLS handshake, then close\n"
+"  --pam-service NAME      log the delegated credential in with PAM service NAME\n"
+"                          (auth + account on a worker thread; the verdict\n"
+"                          decides the HYBRID_EX Early User Authorization Result)\n"
+"  --pam-session           with --pam-service: also setcred and open (then close)\n"
+"                          the session\n"
+"  --allow-restricted-admin  accept Restricted Admin (credential-less) logons\n"
+"  --allow-remote-guard    accept Remote Credential Guard logons\n"
+"  --no-hybrid-ex          never select HYBRID_EX (no Early User Authorization PDU)\n"
+"  --ending MODE           how to end after CredSSP: mcs (default: answer the MCS\n"
+"                          connect / attach / channel joins, then a Disconnect\n"
+"                          Provider Ultimatum: clients see a logoff and do not\n"
+"                          reconnect), dpum (the Ultimatum at once), dr (X.224\n"
+"                          Disconnect Request), notify (TLS close_notify), close\n"
+"                          (bare close); see docs/INTEROP.md\n"
+"  --port-file FILE        write the bound port to FILE once listening\n"
+"  --help                  this text\n",
+            SERVER_DEFAULT_TIMEOUT_MS, SERVER_DEFAULT_MAX_CONCURRENT);
+}
+
+/* Parse a decimal number in [lo, hi]; 0 on success. */
+static int
+parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+    char *end = NULL;
+    unsigned long v;
+
+    if (s == NULL || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Audit lines of the library: stderr, control characters neutralised. */
+static void
+log_stderr(void *userdata, int level, const char *msg)
+{
+    static const char *const names[] = { "emerg", "alert", "crit", "err",
+                                         "warning", "notice", "info", "debug" };
+    char line[1024];
+    size_t i;
+
+    (void)userdata;
+    for (i = 0; msg != NULL && msg[i] != '\0' && i + 1 < sizeof(line); i++)
+        line[i] = ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f) ? '?' : msg[i];
+    line[i] = '\0';
+    fprintf(stderr, "credssp[%s]: %s\n", (level >= 0 && level <= 7) ? names[level] : "log",
+            line);
+}
+
+/* Parse argv into opt; 0 ok, 1 --help, -1 error. */
+static int
+parse_args(int argc, char **argv, struct server_opts *opt)
+{
+    unsigned long v;
+    int ch;
+
+    opt->listen = SERVER_DEFAULT_LISTEN;
+    opt->min_version = 5;
+    opt->timeout_ms = SERVER_DEFAULT_TIMEOUT_MS;
+    opt->max_concurrent = SERVER_DEFAULT_MAX_CONCURRENT;
+    opt->hybrid_ex = true;
+    opt->ending = ENDING_MCS;
+    while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case 'l': opt->listen = optarg; break;
+        case 'c': opt->cert_file = optarg; break;
+        case 'k': opt->key_file = optarg; break;
+        case 'n': opt->ntlm_keyfile = optarg; break;
+        case 't': opt->keytab = optarg; break;
+        case 'p': opt->pam_service = optarg; break;
+        case 'j': opt->json = true; break;
+        case 'L': opt->tls_only = true; break;
+        case OPT_RA: opt->allow_restricted_admin = true; break;
+        case OPT_RG: opt->allow_remote_guard = true; break;
+        case OPT_NO_HYBRID_EX: opt->hybrid_ex = false; break;
+        case OPT_PAM_SESSION: opt->pam_session = true; break;
+        case OPT_PORT_FILE: opt->port_file = optarg; break;
+        case 'V':
+            if (parse_ulong(optarg, 2, 6, &v) != 0) {
+                fprintf(stderr, "credssp-server: --min-version wants 2..6\n");
+                return -1;
+            }
+            opt->min_version = (int)v;
+            break;
+        case 'N':
+            if (parse_ulong(optarg, 0, 1000000000ul, &v) != 0) {
+                fprintf(stderr, "credssp-server: --connections wants a number\n");
+                return -1;
+            }
+            opt->connections = v;
+            break;
+        case 'T':
+            if (parse_ulong(optarg, 1, SERVER_MAX_TIMEOUT_MS, &v) != 0) {
+                fprintf(stderr, "credssp-server: --timeout wants 1..%u ms\n",
+                        SERVER_MAX_TIMEOUT_MS);
+                return -1;
+            }
+            opt->timeout_ms = (unsigned)v;
+            break;
+        case OPT_MAXC:
+            if (parse_ulong(optarg, 1, 4096, &v) != 0) {
+                fprintf(stderr, "credssp-server: --max-concurrent wants 1..4096\n");
+                return -1;
+            }
+            opt->max_concurrent = (unsigned)v;
+            break;
+        case OPT_ENDING: {
+            size_t i, n = sizeof(ending_names) / sizeof(ending_names[0]);
+
+            for (i = 0; i < n && strcmp(optarg, ending_names[i]) != 0; i++)
+                ;
+            if (i == n) {
+                fprintf(stderr, "credssp-server: --ending wants dpum, dr, notify, close or mcs\n");
+                return -1;
+            }
+            opt->ending = (enum server_ending)i;
+            break;
+        }
+        case 'h':
+            return 1;
+        default:
+            return -1;
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "credssp-server: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    if (opt->pam_session && opt->pam_service == NULL) {
+        fprintf(stderr, "credssp-server: --pam-session needs --pam-service\n");
+        return -1;
+    }
+    if ((opt->cert_file == NULL) != (opt->key_file == NULL)) {
+        fprintf(stderr, "credssp-server: --cert and --key go together\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Build and prepare the shared acceptor configuration. */
+static credssp_error
+make_config(struct server *srv)
+{
+    const struct server_opts *o = &srv->opt;
+    unsigned types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD;
+    credssp_config *cfg = NULL;
+    credssp_error ret;
+
+    if (o->allow_restricted_admin)
+        types |= CREDSSP_CRED_RESTRICTED_ADMIN;
+    if (o->allow_remote_guard)
+        types |= CREDSSP_CRED_REMOTE_GUARD;
+    ret = credssp_config_new(&cfg);
+    if (ret != CREDSSP_OK)
+        return ret;
+    credssp_config_set_log(cfg, log_stderr, NULL);
+    ret = credssp_config_set_ssl_ctx(cfg, srv->ssl_ctx);
+    if (ret == CREDSSP_OK && o->keytab != NULL)
+        ret = credssp_config_set_keytab(cfg, o->keytab);
+    if (ret == CREDSSP_OK && o->ntlm_keyfile != NULL)
+        ret = credssp_config_set_ntlm_keyfile(cfg, o->ntlm_keyfile);
+    if (ret == CREDSSP_OK)
+        ret = credssp_config_set_min_version(cfg, o->min_version);
+    if (ret == CREDSSP_OK)
+        ret = credssp_config_set_cred_types(cfg, types);
+    if (ret == CREDSSP_OK)
+        ret = credssp_config_set_limits(cfg, 65539u, 16u, o->timeout_ms);
+    if (ret == CREDSSP_OK)
+        ret = credssp_config_prepare(cfg);
+    if (ret != CREDSSP_OK) {
+        credssp_config_free(cfg);
+        return ret;
+    }
+    srv->cfg = cfg;
+    return CREDSSP_OK;
+}
+
+/* Write the bound port to a file (temp + rename, so readers see it whole). */
+static int
+write_port_file(const char *path, unsigned port)
+{
+    char tmp[4096];
+    FILE *f;
+
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+        return -1;
+    f = fopen(tmp, "w");
+    if (f == NULL)
+        return -1;
+    fprintf(f, "%u\n", port);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        (void)unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct server srv;
+    credssp_error ret;
+    unsigned port = 0;
+    int lfd = -1, rc;
+
+    memset(&srv, 0, sizeof(srv));
+    srv.epfd = -1;
+    rc = parse_args(argc, argv, &srv.opt);
+    if (rc != 0) {
+        usage(rc > 0 ? stdout : stderr);
+        return rc > 0 ? 0 : 2;
+    }
+    srv.policy.allow_hybrid_ex = srv.opt.hybrid_ex;
+    srv.policy.allow_ssl = srv.opt.tls_only;
+    srv.policy.allow_restricted_admin = srv.opt.allow_restricted_admin;
+    srv.policy.allow_remote_guard = srv.opt.allow_remote_guard;
+
+    ret = cert_make_ssl_ctx(srv.opt.cert_file, srv.opt.key_file, &srv.ssl_ctx);
+    if (ret != CREDSSP_OK) {
+        fprintf(stderr, "credssp-server: TLS set-up: %s\n", credssp_strerror(ret));
+        return 1;
+    }
+    if (!srv.opt.tls_only) {
+        ret = make_config(&srv);
+        if (ret != CREDSSP_OK) {
+            fprintf(stderr, "credssp-server: acceptor set-up: %s (%s)\n",
+                    credssp_strerror(ret), credssp_error_name(ret));
+            SSL_CTX_free(srv.ssl_ctx);
+            return 1;
+        }
+    }
+    if (loop_listen(srv.opt.listen, &lfd, &port) != 0) {
+        credssp_config_free(srv.cfg);
+        SSL_CTX_free(srv.ssl_ctx);
+        return 1;
+    }
+    fprintf(stderr, "credssp-server: listening on %s (port %u)%s\n", srv.opt.listen, port,
+            srv.opt.tls_only ? ", TLS-only baseline" : "");
+    if (srv.opt.port_file != NULL && write_port_file(srv.opt.port_file, port) != 0) {
+        fprintf(stderr, "credssp-server: cannot write %s: %s\n", srv.opt.port_file,
+                strerror(errno));
+        (void)close(lfd);
+        credssp_config_free(srv.cfg);
+        SSL_CTX_free(srv.ssl_ctx);
+        return 1;
+    }
+    rc = loop_run(&srv, lfd);
+    credssp_config_free(srv.cfg);
+    SSL_CTX_free(srv.ssl_ctx);
+    return rc;
+}

@@ -1,0 +1,160 @@
+/*
+ * report.c - one line per finished connection: JSON on stdout (--json) or a
+ * human line on stderr.
+ *
+ * JSON per RFC 8259 through json.c; every client-controlled string (cookie,
+ * user, domain, principal) is escaped and UTF-8-sanitised in both forms.  The
+ * delegated password is never part of a report, only "delivered".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "report.h"
+
+#define HUMAN_MAX_LINE 4096u
+
+/* "0xC000006D" style hex for NTSTATUS and protocol masks. */
+static void
+hex32(char out[11], uint32_t v, bool upper)
+{
+    (void)snprintf(out, 11, upper ? "0x%08X" : "0x%08x", (unsigned)v);
+}
+
+/* The JSON form. */
+static void
+emit_json(const struct conn_report *r)
+{
+    struct json j;
+    char hex[11];
+    char *text = NULL;
+    size_t len = 0;
+
+    json_begin(&j, JSON_MAX_LINE);
+    json_str(&j, "peer", r->peer);
+    json_str(&j, "protocol", r->protocol);
+    if (r->has_requested) {
+        hex32(hex, r->requested, false);
+        json_str(&j, "requested", hex);
+    } else {
+        json_null(&j, "requested");
+    }
+    json_str(&j, "cookie", r->cookie);
+    if (r->credssp_version > 0)
+        json_int(&j, "credssp_version", r->credssp_version);
+    else
+        json_null(&j, "credssp_version");
+    json_str(&j, "mech", r->mech);
+    json_bool(&j, "spnego", r->spnego);
+    json_str(&j, "binding", r->binding);
+    json_str(&j, "user", r->user);
+    json_str(&j, "domain", r->domain);
+    json_str(&j, "principal", r->principal);
+    json_str(&j, "cred_type", r->cred_type);
+    json_bool(&j, "delivered", r->delivered);
+    json_str(&j, "outcome", r->outcome);
+    if (r->error_code != 0) {
+        hex32(hex, r->error_code, true);
+        json_str(&j, "error_code", hex);
+    } else {
+        json_null(&j, "error_code");
+    }
+    json_str(&j, "pam", r->pam);
+    if (r->eua >= 0)
+        json_int(&j, "eua", r->eua);
+    else
+        json_null(&j, "eua");
+    json_str(&j, "ending", r->ending);
+    json_int(&j, "elapsed_ms", (long long)r->elapsed_ms);
+    if (json_end(&j, &text, &len) != CREDSSP_OK) {
+        fprintf(stderr, "credssp-server: report for %s too large to print\n", r->peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stdout);
+    (void)fflush(stdout);
+    free(text);
+}
+
+/* key=value for the human line; strings quoted and escaped like JSON. */
+static void
+human_str(struct cssp_writer *w, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    cssp_write_u8(w, ' ');
+    cssp_write_bytes(w, key, strlen(key));
+    cssp_write_u8(w, '=');
+    json_write_string(w, value, strlen(value));
+}
+
+/* key=word for values we produce ourselves. */
+static void
+human_word(struct cssp_writer *w, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    cssp_write_u8(w, ' ');
+    cssp_write_bytes(w, key, strlen(key));
+    cssp_write_u8(w, '=');
+    cssp_write_bytes(w, value, strlen(value));
+}
+
+/* The human form, on stderr. */
+static void
+emit_human(const struct conn_report *r)
+{
+    struct cssp_writer w;
+    char num[32];
+    uint8_t *text = NULL;
+    size_t len = 0;
+
+    cssp_writer_init(&w, HUMAN_MAX_LINE, false);
+    cssp_write_bytes(&w, "credssp-server:", 15);
+    human_word(&w, "peer", r->peer);
+    human_word(&w, "protocol", r->protocol);
+    if (r->credssp_version > 0) {
+        (void)snprintf(num, sizeof(num), "%d", r->credssp_version);
+        human_word(&w, "version", num);
+    }
+    human_word(&w, "mech", r->mech);
+    if (r->spnego >= 0)
+        human_word(&w, "spnego", r->spnego ? "yes" : "no");
+    human_word(&w, "binding", r->binding);
+    human_str(&w, "user", r->user);
+    human_str(&w, "domain", r->domain);
+    human_str(&w, "principal", r->principal);
+    human_word(&w, "cred", r->cred_type);
+    if (r->delivered >= 0)
+        human_word(&w, "delivered", r->delivered ? "yes" : "no");
+    human_word(&w, "outcome", r->outcome);
+    if (r->error_code != 0) {
+        hex32(num, r->error_code, true);
+        human_word(&w, "error_code", num);
+    }
+    human_word(&w, "pam", r->pam);
+    if (r->eua >= 0) {
+        (void)snprintf(num, sizeof(num), "%d", r->eua);
+        human_word(&w, "eua", num);
+    }
+    human_word(&w, "ending", r->ending);
+    (void)snprintf(num, sizeof(num), "%llums", (unsigned long long)r->elapsed_ms);
+    human_word(&w, "elapsed", num);
+    cssp_write_u8(&w, '\n');
+    if (cssp_writer_take(&w, &text, &len) != CREDSSP_OK) {
+        fprintf(stderr, "credssp-server: report for %s too large to print\n", r->peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stderr);
+    free(text);
+}
+
+/* Emit the report in the configured form. */
+void
+report_emit(const struct conn_report *r, bool json)
+{
+    if (json)
+        emit_json(r);
+    else
+        emit_human(r);
+}

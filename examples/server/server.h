@@ -1,0 +1,90 @@
+/*
+ * server.h - shared state of credssp-server, the example RDP front end.
+ *
+ * The server speaks MS-RDPBCGR 2.2.1.1 / 2.2.1.2 (X.224 negotiation), then
+ * runs TLS and MS-CSSP through one libcredssp engine per connection
+ * (CREDSSP_TLS_ENGINE mode), sends the MS-RDPBCGR 2.2.10.2 Early User
+ * Authorization Result for HYBRID_EX, and ends the connection (see
+ * docs/INTEROP.md for the ending that keeps clients from retrying).
+ * Single-threaded: one epoll loop (loop.c), one state machine per connection
+ * (conn.c).
+ */
+#ifndef CSSP_EXAMPLE_SERVER_H
+#define CSSP_EXAMPLE_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "credssp.h"
+#include "x224.h"
+
+#define SERVER_DEFAULT_LISTEN "127.0.0.1:3389"
+#define SERVER_DEFAULT_TIMEOUT_MS 10000u
+#define SERVER_DEFAULT_MAX_CONCURRENT 64u
+#define SERVER_LINGER_MS 2000u          /* wait for the client's FIN after ours */
+#define SERVER_MAX_TIMEOUT_MS 600000u
+
+/*
+ * How a connection ends once CredSSP (and the EUA PDU) is done.  Measured in
+ * docs/INTEROP.md: only ENDING_MCS keeps xfreerdp 2.11 from reconnecting.
+ */
+enum server_ending {
+    ENDING_DPUM = 0,   /* X.224 DT + MCS DisconnectProviderUltimatum, close_notify, FIN */
+    ENDING_DR,         /* X.224 Disconnect Request, close_notify, FIN */
+    ENDING_NOTIFY,     /* TLS close_notify, FIN */
+    ENDING_CLOSE,      /* bare close(2): no TLS alert, no FIN wait */
+    ENDING_MCS         /* answer the MCS domain set-up, DPUm once the client sends data */
+};
+
+struct server_opts {
+    const char *listen;            /* HOST:PORT or [V6]:PORT */
+    const char *cert_file;
+    const char *key_file;
+    const char *ntlm_keyfile;
+    const char *keytab;
+    const char *pam_service;       /* PAM login of the delegated credential (pamjob.c) */
+    bool pam_session;              /* full login incl. session, not just auth + account */
+    const char *port_file;         /* write the bound port here once listening */
+    int min_version;
+    unsigned long connections;     /* 0 = until SIGTERM / SIGINT */
+    unsigned timeout_ms;
+    unsigned max_concurrent;
+    bool json;
+    bool tls_only;
+    bool allow_restricted_admin;
+    bool allow_remote_guard;
+    bool hybrid_ex;                /* answer HYBRID_EX requests (default on) */
+    enum server_ending ending;
+};
+
+struct conn;
+
+struct server {
+    struct server_opts opt;
+    credssp_config *cfg;           /* NULL in --tls-only mode */
+    SSL_CTX *ssl_ctx;              /* owned */
+    struct x224_policy policy;
+    int epfd;
+    struct conn *conns;            /* active connections (doubly linked) */
+    unsigned active;
+    unsigned long accepted;
+    unsigned long finished;
+};
+
+/* What an epoll event points at. */
+enum watch_kind { WATCH_LISTEN, WATCH_SIGNAL, WATCH_CONN, WATCH_TIMER, WATCH_PAM };
+
+struct watch {
+    enum watch_kind kind;
+    void *ptr;
+};
+
+/* Milliseconds on CLOCK_MONOTONIC (the clock the engine deadline uses). */
+uint64_t server_now_ms(void);
+/* Name of an ending for reports and --help. */
+const char *server_ending_name(enum server_ending e);
+
+#endif /* CSSP_EXAMPLE_SERVER_H */

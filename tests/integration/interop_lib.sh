@@ -1,0 +1,194 @@
+# tests/integration/interop_lib.sh - shared helpers of the credssp-server
+# interop tests (sourced, not run).
+#
+# Each test gets a scratch directory ($T), HOME inside it, its own Xvfb
+# (-displayfd, TESTING.md 3.1), its own server on an ephemeral loopback port
+# (--port-file) and, when it needs one, its own throwaway KDC (mkrealm.sh).
+# Every process started here is stopped by its PID on exit; nothing is killed
+# by name.  Exit 77 = skipped (automake convention).
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$PWD}"
+PY=/usr/bin/python3
+SERVER=$top_builddir/examples/credssp-server
+KEYADD=$top_builddir/tests/integration/keyfile_add
+IL_PIDS=""
+IL_KDC_PID=""
+
+# il_init NAME: scratch directory, HOME, cleanup trap.
+il_init() {
+    T=$(mktemp -d "${TMPDIR:-/tmp}/credssp-$1.XXXXXX") || exit 1
+    export HOME="$T/home"
+    mkdir -p "$HOME"
+    trap il_cleanup EXIT
+    trap 'exit 1' INT TERM HUP
+    [ -x "$SERVER" ] || il_fail "server not built: $SERVER"
+}
+
+# Stop everything we started (by PID), show logs on failure, remove $T.
+il_cleanup() {
+    rc=$?
+    for p in $IL_PIDS; do kill "$p" 2>/dev/null; done
+    for p in $IL_PIDS; do wait "$p" 2>/dev/null; done
+    if [ -n "$IL_KDC_PID" ]; then
+        kill "$IL_KDC_PID" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$IL_KDC_PID" 2>/dev/null || break; sleep 0.1; done
+    fi
+    if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
+        for f in "$T"/*.log "$T"/*.json "$T"/*.out; do
+            [ -f "$f" ] || continue
+            echo "----- $f"
+            tail -n 40 "$f"
+        done
+    fi
+    if [ -z "${IL_KEEP:-}" ]; then rm -rf "$T"; else echo "kept $T"; fi
+    exit "$rc"
+}
+
+il_fail() { echo "FAIL: $*"; exit 1; }
+il_skip() { echo "SKIP: $*"; exit 77; }
+il_ok() { echo "ok: $*"; }
+
+# il_need CMD...: skip unless every command / file exists.
+il_need() {
+    for c in "$@"; do
+        case $c in
+        /*) [ -e "$c" ] || il_skip "missing $c" ;;
+        *) command -v "$c" >/dev/null 2>&1 || il_skip "missing $c" ;;
+        esac
+    done
+}
+
+# il_forget PID: drop a PID from the cleanup list once it was waited for.
+il_forget() {
+    _n=""
+    for p in $IL_PIDS; do [ "$p" = "$1" ] || _n="$_n $p"; done
+    IL_PIDS=$_n
+}
+
+# il_xvfb: a private X display (Xvfb picks a free one and tells us).
+il_xvfb() {
+    il_need Xvfb
+    Xvfb -displayfd 3 -nolisten tcp -screen 0 800x600x24 3>"$T/xvfb.dpy" >"$T/xvfb.log" 2>&1 &
+    IL_PIDS="$IL_PIDS $!"
+    for _ in $(seq 200); do [ -s "$T/xvfb.dpy" ] && break; sleep 0.05; done
+    [ -s "$T/xvfb.dpy" ] || il_fail "Xvfb did not start"
+    DISPLAY=":$(cat "$T/xvfb.dpy")"
+    export DISPLAY
+}
+
+# il_keyfile FILE USER DOMAIN PASSWORD: add an NTLM key (DOMAIN may be "")
+# with the credssp-keyfile tool, or the keyfile_add helper if it is missing.
+il_keyfile() {
+    _tool="$top_builddir/examples/credssp-keyfile"
+    if [ -x "$_tool" ]; then
+        # shellcheck disable=SC2086
+        printf '%s\n' "$4" | "$_tool" -f "$1" add "$2" $3 || il_fail "credssp-keyfile add"
+        return
+    fi
+    [ -x "$KEYADD" ] || il_fail "helper not built: $KEYADD (make check builds it)"
+    if [ -n "$3" ]; then
+        printf '%s\n' "$4" | "$KEYADD" "$1" "$2" "$3" || il_fail "keyfile_add"
+    else
+        printf '%s\n' "$4" | "$KEYADD" "$1" "$2" || il_fail "keyfile_add"
+    fi
+}
+
+# il_server TAG ARGS...: start the server (JSON to $T/TAG.json, stderr to
+# $T/TAG.log) on an ephemeral port; sets SRV_PID and PORT.
+il_server() {
+    _tag=$1
+    shift
+    rm -f "$T/port"
+    # IL_SERVER_WRAP: an optional command prefix, e.g. "env LD_PRELOAD=..."
+    # shellcheck disable=SC2086
+    ${IL_SERVER_WRAP:-} "$SERVER" --json --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
+        >"$T/$_tag.json" 2>"$T/$_tag.log" &
+    SRV_PID=$!
+    IL_PIDS="$IL_PIDS $SRV_PID"
+    for _ in $(seq 300); do
+        [ -s "$T/port" ] && break
+        kill -0 "$SRV_PID" 2>/dev/null || il_fail "server exited at start ($_tag)"
+        sleep 0.05
+    done
+    [ -s "$T/port" ] || il_fail "server did not start ($_tag)"
+    PORT=$(cat "$T/port")
+}
+
+# il_server_wait: the server runs with --connections N and exits by itself;
+# give it 15 s, then stop it.  Sets SRV_RC.
+il_server_wait() {
+    for _ in $(seq 150); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
+    kill "$SRV_PID" 2>/dev/null
+    wait "$SRV_PID"
+    SRV_RC=$?
+    il_forget "$SRV_PID"
+}
+
+# il_server_stop: SIGTERM (clean shutdown), sets SRV_RC.
+il_server_stop() {
+    kill "$SRV_PID" 2>/dev/null
+    wait "$SRV_PID"
+    SRV_RC=$?
+    il_forget "$SRV_PID"
+}
+
+# il_lines FILE: number of lines.
+il_lines() { wc -l <"$1" | tr -d ' '; }
+
+# il_expect_json FILE LINE KEY=VALUE...: line LINE (1-based) of FILE is a JSON
+# object whose KEYs have these values (null/true/false/numbers as JSON).
+il_expect_json() {
+    il_json_check "$@" || il_fail "JSON report mismatch ($1 line $2)"
+}
+
+# il_json_match FILE LINE KEY=VALUE...: the same test, as a status (quiet).
+il_json_match() {
+    (IL_QUIET=1 && export IL_QUIET && il_json_check "$@")
+}
+
+il_json_check() {
+    _file=$1
+    _line=$2
+    shift 2
+    "$PY" - "$_file" "$_line" "$@" <<'EOF'
+import json, os, sys
+path, line, pairs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+lines = open(path, encoding="utf-8").read().splitlines()
+if len(lines) < line:
+    sys.exit("only %d report line(s) in %s" % (len(lines), path))
+obj = json.loads(lines[line - 1])
+bad = 0
+for kv in pairs:
+    k, v = kv.split("=", 1)
+    want = {"null": None, "true": True, "false": False}.get(v, v)
+    if isinstance(want, str) and want.lstrip("-").isdigit():
+        want = int(want)
+    if obj.get(k, "<missing>") != want:
+        if not os.environ.get("IL_QUIET"):
+            print("  %s: want %r, got %r" % (k, want, obj.get(k, "<missing>")))
+        bad += 1
+sys.exit(1 if bad else 0)
+EOF
+}
+
+# il_free_port: an unused loopback TCP port (for the KDC).
+il_free_port() {
+    "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# il_kdc: throwaway realm TEST.LOCAL (alice/alicepw, keytab with
+# TERMSRV/localhost) from the project's mkrealm.sh; exports KRB5_* and
+# sets KEYTAB.  Skips when mkrealm.sh or the KDC is missing.  MKREALM=path
+# overrides the script.
+il_kdc() {
+    _mk=${MKREALM:-$top_srcdir/tests/integration/mkrealm.sh}
+    [ -f "$_mk" ] || il_skip "tests/integration/mkrealm.sh not available yet"
+    il_need /usr/sbin/krb5kdc /usr/sbin/kdb5_util kinit
+    bash "$_mk" "$T/krb" "$(il_free_port)" >"$T/krb.env" 2>"$T/krb.log" || il_fail "mkrealm.sh"
+    . "$T/krb.env"
+    IL_KDC_PID=${KDC_PID:-}
+    export KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME
+    KEYTAB="$T/krb/service.keytab"
+    [ -f "$KEYTAB" ] || il_fail "mkrealm.sh made no $KEYTAB"
+}
