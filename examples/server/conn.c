@@ -472,7 +472,9 @@ start_pam(struct conn *c)
         c->rep.pam = "no_user";
         return false;
     }
-    ret = pam_job_start(r, c->srv->opt.pam_service, user, c->host, c->srv->opt.pam_session,
+    ret = pam_job_start(r, c->srv->opt.pam_service, user, c->host,
+                        (c->srv->opt.pam_session ? PAM_JOB_SESSION : 0) |
+                            (c->srv->opt.handoff_keyring ? PAM_JOB_HANDOFF : 0),
                         &c->pam, &c->pam_efd);
     if (ret != CREDSSP_OK) {
         c->rep.pam = credssp_error_name(ret);
@@ -687,6 +689,7 @@ conn_on_pam(struct conn *c)
     if (ret == CREDSSP_E_STATE)
         return;                                 /* spurious wake-up */
     c->rep.pam = status;
+    c->rep.krb5ccname = pam_job_krb5ccname(c->pam);
     finish_done(c, ret == CREDSSP_OK ? PAM_VERDICT_OK : PAM_VERDICT_DENIED);
     update_events(c);
 }

@@ -26,7 +26,8 @@ enum {
     OPT_ENDING,
     OPT_PORT_FILE,
     OPT_NO_HYBRID_EX,
-    OPT_PAM_SESSION
+    OPT_PAM_SESSION,
+    OPT_HANDOFF
 };
 
 static const struct option long_opts[] = {
@@ -48,6 +49,7 @@ static const struct option long_opts[] = {
     { "port-file", required_argument, NULL, OPT_PORT_FILE },
     { "no-hybrid-ex", no_argument, NULL, OPT_NO_HYBRID_EX },
     { "pam-session", no_argument, NULL, OPT_PAM_SESSION },
+    { "handoff", required_argument, NULL, OPT_HANDOFF },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -103,6 +105,9 @@ usage(FILE *f)
 "                          (auth + account on a worker thread; the verdict\n"
 "                          decides the HYBRID_EX Early User Authorization Result)\n"
 "  --pam-session           with --pam-service: also setcred and open (then close)\n"
+"  --handoff conv|keyring  with --pam-service: answer the stack's prompts (conv,\n"
+"                          default) or also hand the credential to pam_credssp\n"
+"                          through the kernel keyring (token in CREDSSP_HANDOFF)\n"
 "                          the session\n"
 "  --allow-restricted-admin  accept Restricted Admin (credential-less) logons\n"
 "  --allow-remote-guard    accept Remote Credential Guard logons\n"
@@ -179,6 +184,14 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         case OPT_RG: opt->allow_remote_guard = true; break;
         case OPT_NO_HYBRID_EX: opt->hybrid_ex = false; break;
         case OPT_PAM_SESSION: opt->pam_session = true; break;
+        case OPT_HANDOFF:
+            if (strcmp(optarg, "keyring") == 0) {
+                opt->handoff_keyring = true;
+            } else if (strcmp(optarg, "conv") != 0) {
+                fprintf(stderr, "credssp-server: --handoff takes conv or keyring\n");
+                return -1;
+            }
+            break;
         case OPT_PORT_FILE: opt->port_file = optarg; break;
         case 'V':
             if (parse_ulong(optarg, 2, 6, &v) != 0) {
@@ -231,8 +244,8 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         fprintf(stderr, "credssp-server: unexpected argument '%s'\n", argv[optind]);
         return -1;
     }
-    if (opt->pam_session && opt->pam_service == NULL) {
-        fprintf(stderr, "credssp-server: --pam-session needs --pam-service\n");
+    if ((opt->pam_session || opt->handoff_keyring) && opt->pam_service == NULL) {
+        fprintf(stderr, "credssp-server: --pam-session / --handoff need --pam-service\n");
         return -1;
     }
     if ((opt->cert_file == NULL) != (opt->key_file == NULL)) {

@@ -17,6 +17,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <security/pam_appl.h>
+
 #include "credssp_pam.h"
 #include "pamjob.h"
 
@@ -32,6 +34,7 @@ struct pam_job {
     /* written by the thread before it signals the eventfd */
     credssp_error err;
     char status[64];
+    char *krb5ccname;        /* exported by the stack, kept for the report */
 };
 
 /* Drop one reference; the last one frees everything. */
@@ -46,6 +49,7 @@ pam_job_release(struct pam_job *job)
     free(job->service);
     free(job->user);
     free(job->rhost);
+    free(job->krb5ccname);
     if (job->efd >= 0)
         (void)close(job->efd);
     free(job);
@@ -61,6 +65,13 @@ pam_worker(void *arg)
 
     job->err = credssp_pam_login(job->result, job->service, job->user, job->rhost,
                                  job->flags, &session);
+    if (job->err == CREDSSP_OK && credssp_pam_session_handle(session) != NULL) {
+        const char *cc = pam_getenv(credssp_pam_session_handle(session), "KRB5CCNAME");
+
+        if (cc != NULL)
+            job->krb5ccname = strdup(cc);
+        job->err = credssp_pam_session_close(session);
+    }
     if (job->err == CREDSSP_OK) {
         (void)snprintf(job->status, sizeof(job->status), "%s", "ok");
     } else if (session != NULL) {
@@ -92,7 +103,7 @@ dup_opt(const char *s, char **out)
 /* Start a login. */
 credssp_error
 pam_job_start(credssp_result *result, const char *service, const char *user, const char *rhost,
-              bool session, struct pam_job **job_out, int *efd_out)
+              unsigned mode, struct pam_job **job_out, int *efd_out)
 {
     struct pam_job *job = NULL;
     pthread_attr_t attr;
@@ -110,8 +121,10 @@ pam_job_start(credssp_result *result, const char *service, const char *user, con
     atomic_init(&job->done, 0);
     job->result = result;
     job->efd = -1;
+    /* A full login stays open until the worker has read the PAM environment. */
     job->flags = CREDSSP_PAM_LOGIN_SILENT |
-                 (session ? CREDSSP_PAM_LOGIN_CLOSE_NOW : CREDSSP_PAM_LOGIN_AUTH_ONLY);
+                 ((mode & PAM_JOB_SESSION) ? 0 : CREDSSP_PAM_LOGIN_AUTH_ONLY) |
+                 ((mode & PAM_JOB_HANDOFF) ? CREDSSP_PAM_LOGIN_HANDOFF : 0);
     if (!dup_opt(service, &job->service) || !dup_opt(user, &job->user) ||
         !dup_opt(rhost, &job->rhost))
         goto cleanup;
@@ -158,4 +171,12 @@ pam_job_outcome(struct pam_job *job, const char **status_out)
     }
     *status_out = job->status;
     return job->err;
+}
+
+const char *
+pam_job_krb5ccname(const struct pam_job *job)
+{
+    if (job == NULL || !atomic_load_explicit(&job->done, memory_order_acquire))
+        return NULL;
+    return job->krb5ccname;
 }

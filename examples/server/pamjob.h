@@ -19,15 +19,25 @@
 
 struct pam_job;
 
+/* Modes of pam_job_start. */
+#define PAM_JOB_SESSION 0x01u  /* whole login: setcred, open + close session */
+#define PAM_JOB_HANDOFF 0x02u  /* also hand the credential to pam_credssp through
+                                  the keyring (token in CREDSSP_HANDOFF) */
+
 /*
  * Start a login on a worker thread.  Takes ownership of result (from
  * credssp_engine_take_result) even on failure.  rhost may be NULL.
- * session: run the whole login (setcred, open + close session) instead of
- * stopping after pam_acct_mgmt.  *efd_out is the eventfd to watch.
+ * Without PAM_JOB_SESSION it stops after pam_acct_mgmt.  *efd_out is the
+ * eventfd to watch.
  */
 credssp_error pam_job_start(credssp_result *result, const char *service, const char *user,
-                            const char *rhost, bool session, struct pam_job **job_out,
+                            const char *rhost, unsigned mode, struct pam_job **job_out,
                             int *efd_out);
+/*
+ * KRB5CCNAME the stack exported (pam_krb5, pam_credssp krb5) before the
+ * session was closed, or NULL.  Valid once the outcome is known.
+ */
+const char *pam_job_krb5ccname(const struct pam_job *job);
 /* The result the job holds (for the report; valid while the caller holds the job). */
 const credssp_result *pam_job_result(const struct pam_job *job);
 /*

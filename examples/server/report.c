@@ -61,6 +61,8 @@ emit_json(const struct conn_report *r)
         json_null(&j, "error_code");
     }
     json_str(&j, "pam", r->pam);
+    if (r->krb5ccname != NULL)
+        json_str(&j, "krb5ccname", r->krb5ccname);
     if (r->eua >= 0)
         json_int(&j, "eua", r->eua);
     else

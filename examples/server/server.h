@@ -47,6 +47,7 @@ struct server_opts {
     const char *keytab;
     const char *pam_service;       /* PAM login of the delegated credential (pamjob.c) */
     bool pam_session;              /* full login incl. session, not just auth + account */
+    bool handoff_keyring;          /* --handoff keyring: pam_credssp claims via the keyring */
     const char *port_file;         /* write the bound port here once listening */
     int min_version;
     unsigned long connections;     /* 0 = until SIGTERM / SIGINT */

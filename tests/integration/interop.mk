@@ -15,7 +15,8 @@ INTEROP_TESTS = \
 	tests/integration/interop_spnego_ntlm.sh \
 	tests/integration/interop_spnego_krb5.sh \
 	tests/integration/interop_pam.sh \
-	tests/integration/interop_rdesktop.sh
+	tests/integration/interop_rdesktop.sh \
+	tests/integration/e2e_pam_krb5.sh
 dist_check_SCRIPTS += $(INTEROP_TESTS) tests/integration/spnego_client.py
 EXTRA_DIST += tests/integration/interop_lib.sh
 TESTS += $(INTEROP_TESTS)
