@@ -352,9 +352,12 @@ cssp_engine_handle(struct credssp_engine *e, const uint8_t *msg, size_t len)
     /* Keep what authentication established, also for the audit of a failure. */
     if (e->gss.complete && e->result->principal == NULL) {
         e->result->principal = e->gss.principal;
-        e->result->local_name = e->gss.local_name;
         e->gss.principal = NULL;
-        e->gss.local_name = NULL;
+        e->result->lazy = calloc(1, sizeof(*e->result->lazy));
+        if (e->result->lazy != NULL) {
+            e->result->lazy->name = e->gss.src_name;
+            e->gss.src_name = GSS_C_NO_NAME;
+        }
         e->result->mech = e->gss.mech;
     }
     if (ret != CREDSSP_OK)

@@ -56,6 +56,7 @@ cssp_gss_init(struct cssp_gss *g)
     g->ctx = GSS_C_NO_CONTEXT;
     g->own_cred = GSS_C_NO_CREDENTIAL;
     g->keyfile_fd = -1;
+    g->src_name = GSS_C_NO_NAME;
 }
 
 void
@@ -71,7 +72,8 @@ cssp_gss_clear(struct cssp_gss *g)
     if (g->keyfile_fd >= 0)
         close(g->keyfile_fd);
     free(g->principal);
-    free(g->local_name);
+    if (g->src_name != GSS_C_NO_NAME)
+        gss_release_name(&min, &g->src_name);
     cssp_gss_init(g);
 }
 
@@ -337,12 +339,9 @@ record_identity(struct cssp_gss *g, gss_name_t src, gss_OID mech)
     gss_release_buffer(&min, &b);
     if (g->principal == NULL || g->principal[0] == '\0')
         return CREDSSP_E_GSS;
-    maj = gss_localname(&min, src, GSS_C_NO_OID, &b);
-    if (!GSS_ERROR(maj)) {
-        g->local_name = buffer_to_string(&b);
-        gss_release_buffer(&min, &b);
-    }
-    return CREDSSP_OK;
+    /* The local name is computed on demand (result.h); keep the name. */
+    maj = gss_duplicate_name(&min, src, &g->src_name);
+    return GSS_ERROR(maj) ? CREDSSP_E_GSS : CREDSSP_OK;
 }
 
 static credssp_error

@@ -26,7 +26,7 @@ struct cssp_gss {
     unsigned mech;              /* CREDSSP_MECH_* once known */
     bool complete;
     char *principal;            /* display name, NULs trimmed */
-    char *local_name;
+    gss_name_t src_name;        /* authenticated name, for the lazy local name */
     char status_text[256];      /* last GSS status, for the audit line */
 };
 

@@ -9,7 +9,7 @@
  * neither the token nor the key, and reading the payload is not enough to
  * learn the password: the token is also needed.
  *
- * Record (the key's payload):  "CSSPHO" | u8 format (1) | 12-byte nonce |
+ * Record (the key's payload):  "CSSPHO" | u8 format (2) | 12-byte nonce |
  *                              AES-256-GCM(plaintext) | 16-byte tag
  * with the first 7 bytes and the description as associated data.
  * Plaintext (big-endian, written with the secure bounded writer):
@@ -18,6 +18,8 @@
  *   u8 mech, u8 spnego, u8 client_version, u8 binding, u32 cred_type
  *   str user, str domain, str principal, str local_name
  *   u8 secret kind (0 = none) [u16 len, bytes]
+ *   smart card only: u32 keySpec, str cardName, str readerName,
+ *                    str containerName, str cspName   (added in format 2)
  * where str = u8 present (0/1) [u16 len, UTF-8 bytes without NUL].
  */
 #ifndef CSSP_HANDOFF_H
@@ -31,7 +33,7 @@
 #define CSSP_HANDOFF_KEY_BYTES 32u
 #define CSSP_HANDOFF_DESC_PREFIX "credssp:"
 #define CSSP_HANDOFF_DESC_LEN (sizeof(CSSP_HANDOFF_DESC_PREFIX) - 1 + 32)
-#define CSSP_HANDOFF_FORMAT 1
+#define CSSP_HANDOFF_FORMAT 2
 #define CSSP_HANDOFF_MAGIC "CSSPHO"
 #define CSSP_HANDOFF_MAX_RECORD 8192u
 

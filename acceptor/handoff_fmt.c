@@ -121,6 +121,8 @@ write_str(struct cssp_writer *w, const char *s)
     cssp_write_bytes(w, s, n);
 }
 
+static bool read_str(struct cssp_reader *rd, char **out);
+
 /* Serialize the fields of result into a secure writer. */
 static void
 write_plaintext(struct cssp_writer *w, const credssp_result *r, uint64_t now, unsigned timeout_s)
@@ -138,18 +140,37 @@ write_plaintext(struct cssp_writer *w, const credssp_result *r, uint64_t now, un
     write_str(w, credssp_result_user(r));
     write_str(w, credssp_result_domain(r));
     write_str(w, r->principal);
-    write_str(w, r->local_name);
+    write_str(w, credssp_result_local_name(r));
     if (secret == NULL || credssp_secret_len(secret) == 0) {
         cssp_write_u8(w, 0);
-        return;
-    }
-    if (credssp_secret_len(secret) > CSSP_MAX_SECRET_BYTES) {
+    } else if (credssp_secret_len(secret) > CSSP_MAX_SECRET_BYTES) {
         cssp_writer_fail(w, CREDSSP_E_TOO_LARGE);
         return;
+    } else {
+        cssp_write_u8(w, (uint8_t)credssp_secret_get_kind(secret));
+        cssp_write_u16be(w, (uint16_t)credssp_secret_len(secret));
+        cssp_write_bytes(w, credssp_secret_data(secret), credssp_secret_len(secret));
     }
-    cssp_write_u8(w, (uint8_t)credssp_secret_get_kind(secret));
-    cssp_write_u16be(w, (uint16_t)credssp_secret_len(secret));
-    cssp_write_bytes(w, credssp_secret_data(secret), credssp_secret_len(secret));
+    if (r->cred_type == CREDSSP_CRED_SMARTCARD) {
+        /* Format 2: the CSP details, for the CREDSSP_SC_* environment. */
+        cssp_write_u32be(w, (uint32_t)credssp_result_sc_key_spec(r));
+        write_str(w, credssp_result_sc_card_name(r));
+        write_str(w, credssp_result_sc_reader_name(r));
+        write_str(w, credssp_result_sc_container_name(r));
+        write_str(w, credssp_result_sc_csp_name(r));
+    }
+}
+
+/* Format 2: a smart-card record ends with the CSP details. */
+static void
+read_csp(struct cssp_reader *rd, struct credssp_result *r)
+{
+    struct cssp_csp_data *csp = &r->creds.smartcard.csp;
+
+    csp->key_spec = (int32_t)cssp_read_u32be(rd);
+    if (read_str(rd, &csp->card_name) && read_str(rd, &csp->reader_name) &&
+        read_str(rd, &csp->container_name))
+        (void)read_str(rd, &csp->csp_name);
 }
 
 /* Read a str into *out (NULL when absent); false on a malformed value. */
@@ -262,8 +283,9 @@ parse_plaintext(const uint8_t *p, size_t len, uint64_t now, credssp_result **out
     r->binding = cssp_read_u8(&rd);
     r->cred_type = cssp_read_u32be(&rd);
     if (read_str(&rd, &user) && read_str(&rd, &domain) && read_str(&rd, &r->principal) &&
-        read_str(&rd, &r->local_name))
-        (void)read_secret(&rd, &secret);
+        read_str(&rd, &r->local_name) && read_secret(&rd, &secret) &&
+        r->cred_type == CREDSSP_CRED_SMARTCARD)
+        read_csp(&rd, r);
     (void)cssp_reader_end(&rd);
     ret = rd.err;
     if (ret != CREDSSP_OK)

@@ -8,7 +8,11 @@
  * failed and its PAM code; it owns the pam handle until closed.  With
  * CREDSSP_PAM_LOGIN_HANDOFF the credential is also put in the process
  * keyring for pam_credssp (token in the PAM environment) and whatever
- * pam_credssp did not claim is destroyed after pam_authenticate.
+ * pam_credssp did not claim is destroyed after pam_authenticate.  Results
+ * without a password (Restricted Admin, Remote Guard: MS-CSSP 2.2.1.2.1 /
+ * 2.2.1.2.3) always get that hand-off, since only pam_credssp `trust` can
+ * turn the identity CredSSP proved into a login.  A smart-card result also
+ * puts its CSP details into the PAM environment (CREDSSP_SC_*, pamenv.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,12 +125,22 @@ offer_handoff(struct credssp_pam_session *s, const credssp_result *result)
     return rc;
 }
 
-/* Set PAM_RHOST, PAM_RUSER and the hand-off; a PAM code. */
+/* A result that delivered no password or PIN (Restricted Admin, Remote Guard). */
+static bool
+credential_less(const credssp_result *result)
+{
+    unsigned type = credssp_result_cred_type(result);
+
+    return type == CREDSSP_CRED_RESTRICTED_ADMIN || type == CREDSSP_CRED_REMOTE_GUARD;
+}
+
+/* Set PAM_RHOST, PAM_RUSER, the smart-card environment and the hand-off; a PAM code. */
 static int
 set_items(struct credssp_pam_session *s, const credssp_result *result, const char *rhost,
           unsigned flags)
 {
     const char *principal = credssp_result_principal(result);
+    credssp_error err;
     int rc;
 
     if (rhost != NULL) {
@@ -139,7 +153,10 @@ set_items(struct credssp_pam_session *s, const credssp_result *result, const cha
         if (rc != PAM_SUCCESS)
             return rc;
     }
-    if (flags & CREDSSP_PAM_LOGIN_HANDOFF)
+    err = credssp_pam_export_env(s->ph, result);
+    if (err != CREDSSP_OK)
+        return err == CREDSSP_E_NOMEM ? PAM_BUF_ERR : PAM_SYSTEM_ERR;
+    if ((flags & CREDSSP_PAM_LOGIN_HANDOFF) || credential_less(result))
         return offer_handoff(s, result);
     return PAM_SUCCESS;
 }

@@ -5,6 +5,9 @@
  * accessors hand out borrowed views only.
  */
 #include <stdlib.h>
+#include <string.h>
+
+#include <gssapi/gssapi_ext.h>
 
 #include "result.h"
 
@@ -15,6 +18,14 @@ cssp_result_clear(struct credssp_result *r)
         return;
     free(r->principal);
     free(r->local_name);
+    if (r->lazy != NULL) {
+        OM_uint32 min;
+
+        if (r->lazy->name != GSS_C_NO_NAME)
+            gss_release_name(&min, &r->lazy->name);
+        free(r->lazy->local_name);
+        free(r->lazy);
+    }
     cssp_ts_credentials_clear(&r->creds);
     *r = (struct credssp_result){ 0 };
 }
@@ -65,10 +76,41 @@ credssp_result_principal(const credssp_result *r)
     return r != NULL ? r->principal : NULL;
 }
 
+/* gss_localname of the kept name, trailing NULs trimmed (gss-ntlmssp counts one). */
+static char *
+compute_local_name(gss_name_t name)
+{
+    OM_uint32 maj, min;
+    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    size_t n;
+    char *s = NULL;
+
+    maj = gss_localname(&min, name, GSS_C_NO_OID, &b);
+    if (GSS_ERROR(maj))
+        return NULL;
+    n = b.length;
+    while (n > 0 && ((const char *)b.value)[n - 1] == '\0')
+        n--;
+    if (n > 0 && memchr(b.value, '\0', n) == NULL && (s = malloc(n + 1)) != NULL) {
+        memcpy(s, b.value, n);
+        s[n] = '\0';
+    }
+    gss_release_buffer(&min, &b);
+    return s;
+}
+
 CREDSSP_API const char *
 credssp_result_local_name(const credssp_result *r)
 {
-    return r != NULL ? r->local_name : NULL;
+    if (r == NULL)
+        return NULL;
+    if (r->local_name != NULL || r->lazy == NULL)
+        return r->local_name;
+    if (!r->lazy->done) {
+        r->lazy->local_name = compute_local_name(r->lazy->name);
+        r->lazy->done = true;
+    }
+    return r->lazy->local_name;
 }
 
 CREDSSP_API unsigned

@@ -82,7 +82,7 @@ run_build check
 
 if [ "${CREDSSP_SKIP_ASAN:-0}" != 1 ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-        CREDSSP_SKIP_HEAP_SCAN=1 run_build asan --enable-sanitizers
+        run_build asan --enable-sanitizers
 fi
 
 if [ "${CREDSSP_SKIP_FUZZ:-0}" != 1 ]; then

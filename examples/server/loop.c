@@ -27,7 +27,7 @@
 #include "loop.h"
 
 #define MAX_EVENTS 64
-#define LISTEN_BACKLOG 128
+#define LISTEN_BACKLOG SOMAXCONN   /* bursts of 1,000 connects (docs/PERFORMANCE.md) */
 #define HOST_MAX 256
 
 struct listener {
