@@ -1,1 +1,23 @@
 # tests/integration/gateway.mk: gateway tests with real xrdp (owner: gateway).
+# test_gateway_pdu: the gateway's PDU code (Connect Response and Client Info
+# rewrites, X.224 toward xrdp, identity mapping), cmocka, no sockets.
+# test_gateway*.sh: Debian's xrdp 0.9.21 + Xvnc + xfreerdp 2.11 through the
+# gateway (root: a throwaway user, xrdp-sesman on port 3350); they skip (77)
+# when xrdp, tigervnc-standalone-server, xfreerdp or Xvfb is missing.
+GATEWAY_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/gateway \
+	-I$(top_srcdir)/examples/server
+check_PROGRAMS += tests/integration/test_gateway_pdu
+tests_integration_test_gateway_pdu_SOURCES = tests/integration/test_gateway_pdu.c \
+	examples/gateway/mcsfix.c examples/gateway/infopdu.c examples/gateway/backend.c \
+	examples/gateway/usermap.c examples/server/x224.c
+tests_integration_test_gateway_pdu_CPPFLAGS = $(GATEWAY_UNIT_CPPFLAGS)
+tests_integration_test_gateway_pdu_CFLAGS = $(UNIT_CFLAGS)
+tests_integration_test_gateway_pdu_LDADD = $(UNIT_LDADD)
+
+GATEWAY_TESTS = \
+	tests/integration/test_gateway.sh \
+	tests/integration/test_gateway_token.sh \
+	tests/integration/test_gateway_eua.sh
+dist_check_SCRIPTS += $(GATEWAY_TESTS)
+EXTRA_DIST += tests/integration/gateway_lib.sh
+TESTS += tests/integration/test_gateway_pdu $(GATEWAY_TESTS)

@@ -1,0 +1,192 @@
+/*
+ * admit.c - what happens between a finished CredSSP exchange and the first
+ * byte to xrdp: policy, local account, the credential to inject, and the
+ * Early User Authorization Result (MS-RDPBCGR 2.2.10.2) for HYBRID_EX.
+ *
+ * Policy (MS-CSSP 2.2.1.2): only a delegated password can be given to
+ * xrdp.  Restricted Admin (empty TSPasswordCreds) and Remote Guard
+ * (credType 6) bring none; they are refused unless --trust, where the
+ * hand-off token alone stands for the identity CredSSP proved and
+ * pam_credssp's `trust` option vouches for it.  Smart-card PINs are refused.
+ * A refusal is sent as AUTHZ_ACCESS_DENIED for HYBRID_EX, else as an MCS
+ * Disconnect Provider Ultimatum (2.2.2.3) answering the client's Connect
+ * Initial.  In password mode xrdp 0.9.21 limits (255 UTF-16 code units, no
+ * surrogate pairs: docs/XRDP.md) are checked here, so a password xrdp would
+ * mangle is refused instead of ending in xrdp's login dialog.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "credssp_pam.h"
+#include "infopdu.h"
+#include "session.h"
+
+#define SMALL_PDU_MAX 64u
+
+/* Report names of a credential type. */
+static const char *
+cred_type_name(unsigned type)
+{
+    switch (type) {
+    case CREDSSP_CRED_PASSWORD:
+        return "password";
+    case CREDSSP_CRED_SMARTCARD:
+        return "smartcard";
+    case CREDSSP_CRED_RESTRICTED_ADMIN:
+        return "restricted_admin";
+    case CREDSSP_CRED_REMOTE_GUARD:
+        return "remote_guard";
+    default:
+        return "none";
+    }
+}
+
+/* Copy the names of the result for the report (the result is freed soon). */
+static void
+remember(struct gw_conn *c, const credssp_result *r)
+{
+    const char *p = credssp_result_principal(r);
+    const char *u = credssp_result_user(r);
+    const char *d = credssp_result_domain(r);
+    unsigned mech = credssp_result_mech(r);
+
+    c->rep.credssp_version = credssp_result_client_version(r);
+    c->rep.mech = mech == CREDSSP_MECH_KERBEROS ? "kerberos"
+                  : mech == CREDSSP_MECH_NTLM   ? "ntlm"
+                                                : NULL;
+    c->rep.cred_type = cred_type_name(credssp_result_cred_type(r));
+    free(c->principal);
+    free(c->user);
+    free(c->domain);
+    c->principal = p != NULL ? strdup(p) : NULL;
+    c->user = u != NULL ? strdup(u) : NULL;
+    c->domain = d != NULL ? strdup(d) : NULL;
+    c->rep.principal = c->principal;
+    c->rep.user = c->user;
+    c->rep.domain = c->domain;
+}
+
+/*
+ * xrdp 0.9.21 reads each UTF-16 code unit into a wchar_t and converts with
+ * wcstombs: a surrogate pair empties the field, and a field of 512 octets or
+ * more drops the connection.  NULL when the password is fine for it.
+ */
+static const char *
+xrdp_password_problem(const credssp_secret *pw)
+{
+    const unsigned char *p = credssp_secret_data(pw);
+    size_t len = credssp_secret_len(pw), units = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] >= 0xF0u)
+            return "password_not_bmp";
+        if ((p[i] & 0xC0u) != 0x80u)
+            units++;
+    }
+    return units * 2u > GW_INFO_MAX_CB ? "password_too_long" : NULL;
+}
+
+/* The credential for the Client Info PDU: the password, or a hand-off token. */
+static credssp_error
+make_inject(struct gw_conn *c, const credssp_result *r, const char **why_out)
+{
+    const struct gw_opts *o = &c->gw->opt;
+    const credssp_secret *pw = credssp_result_secret(r);
+    char token[CREDSSP_HANDOFF_TOKEN_LEN + 1];
+    credssp_error ret;
+
+    *why_out = NULL;
+    if (o->mode == GW_MODE_PASSWORD) {
+        if (pw == NULL || credssp_secret_len(pw) == 0) {
+            *why_out = "no_password";
+            return CREDSSP_E_POLICY_CRED_TYPE;
+        }
+        *why_out = xrdp_password_problem(pw);
+        if (*why_out != NULL)
+            return CREDSSP_E_POLICY_CRED_TYPE;
+        return credssp_secret_dup(pw, &c->inject);
+    }
+    ret = credssp_handoff_store(r, o->handoff_timeout_s, o->keyring, token);
+    if (ret == CREDSSP_OK)
+        ret = credssp_secret_new(CREDSSP_SECRET_PASSWORD, token, strlen(token), &c->inject);
+    OPENSSL_cleanse(token, sizeof(token));
+    if (ret != CREDSSP_OK)
+        *why_out = "handoff";
+    return ret;
+}
+
+/* Is this credential type acceptable under the configured policy? */
+static bool
+type_allowed(const struct gw_opts *o, unsigned type)
+{
+    if (type == CREDSSP_CRED_PASSWORD)
+        return true;
+    if (type == CREDSSP_CRED_RESTRICTED_ADMIN || type == CREDSSP_CRED_REMOTE_GUARD)
+        return o->trust && o->mode == GW_MODE_TOKEN;
+    return false;
+}
+
+/* Queue a small PDU into the client's TLS session. */
+static credssp_error
+front_pdu(struct gw_conn *c, bool eua, uint32_t value)
+{
+    struct cssp_writer w;
+    uint8_t *pdu = NULL;
+    size_t len = 0;
+    credssp_error ret;
+
+    cssp_writer_init(&w, SMALL_PDU_MAX, false);
+    if (eua)
+        x224_write_eua(&w, value);
+    else
+        x224_write_dpum(&w, (uint8_t)value);
+    ret = cssp_writer_take(&w, &pdu, &len);
+    if (ret == CREDSSP_OK)
+        ret = gw_front_write(c, pdu, len);
+    free(pdu);
+    return ret;
+}
+
+/* CredSSP is DONE: decide. */
+void
+gw_admit(struct gw_conn *c)
+{
+    const credssp_result *r = credssp_engine_result(c->eng);
+    const struct gw_opts *o = &c->gw->opt;
+    const char *outcome = NULL, *why = NULL;
+    bool hybrid_ex = c->ans.selected == X224_PROTOCOL_HYBRID_EX;
+    credssp_error ret;
+
+    if (r == NULL) {
+        gw_conn_finish(c, credssp_error_name(CREDSSP_E_INTERNAL), "no_result", "refused");
+        return;
+    }
+    remember(c, r);
+    if (!type_allowed(o, credssp_result_cred_type(r))) {
+        outcome = credssp_error_name(CREDSSP_E_POLICY_CRED_TYPE);
+        why = c->rep.cred_type;
+    } else if (gw_map_user(o, r, c->local_user, sizeof(c->local_user), &why) != CREDSSP_OK) {
+        outcome = credssp_error_name(CREDSSP_E_IDENTITY_MISMATCH);
+    } else if ((ret = make_inject(c, r, &why)) != CREDSSP_OK) {
+        outcome = credssp_error_name(ret);
+    }
+    /* The engine's copy of the credential is not needed any more. */
+    credssp_result_free(credssp_engine_take_result(c->eng));
+    r = NULL;
+
+    if (hybrid_ex) {
+        uint32_t v = outcome == NULL ? X224_EUA_SUCCESS : X224_EUA_ACCESS_DENIED;
+
+        if (front_pdu(c, true, v) == CREDSSP_OK)
+            c->rep.eua = (int)v;
+    }
+    if (outcome != NULL) {
+        if (!hybrid_ex)
+            (void)front_pdu(c, false, X224_DPUM_USER_REQUESTED);
+        gw_conn_finish(c, outcome, why, "refused");
+        return;
+    }
+    gw_backend_start(c);
+}

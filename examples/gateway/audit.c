@@ -1,0 +1,157 @@
+/*
+ * audit.c - one line per finished client connection (see audit.h).
+ *
+ * JSON through the server's json.c (RFC 8259 escaping, invalid UTF-8
+ * replaced), the human form as key=value with client-controlled strings
+ * quoted the same way.  Nothing secret is ever a field here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "gateway.h"
+#include "json.h"
+
+#define HUMAN_MAX_LINE 4096u
+
+/* The JSON form. */
+static void
+emit_json(const struct gw_report *r)
+{
+    struct json j;
+    char hex[11];
+    char *text = NULL;
+    size_t len = 0;
+
+    json_begin(&j, JSON_MAX_LINE);
+    json_str(&j, "peer", r->peer);
+    json_str(&j, "protocol", r->protocol);
+    if (r->has_requested) {
+        (void)snprintf(hex, sizeof(hex), "0x%08x", (unsigned)r->requested);
+        json_str(&j, "requested", hex);
+    } else {
+        json_null(&j, "requested");
+    }
+    json_str(&j, "cookie", r->cookie);
+    if (r->credssp_version > 0)
+        json_int(&j, "credssp_version", r->credssp_version);
+    else
+        json_null(&j, "credssp_version");
+    json_str(&j, "mech", r->mech);
+    json_str(&j, "principal", r->principal);
+    json_str(&j, "user", r->user);
+    json_str(&j, "domain", r->domain);
+    json_str(&j, "cred_type", r->cred_type);
+    json_str(&j, "local_user", r->local_user);
+    json_str(&j, "mode", r->mode);
+    json_str(&j, "outcome", r->outcome);
+    json_str(&j, "reason", r->reason);
+    if (r->error_code != 0) {
+        (void)snprintf(hex, sizeof(hex), "0x%08X", (unsigned)r->error_code);
+        json_str(&j, "error_code", hex);
+    } else {
+        json_null(&j, "error_code");
+    }
+    if (r->eua >= 0)
+        json_int(&j, "eua", r->eua);
+    else
+        json_null(&j, "eua");
+    json_str(&j, "backend", r->backend);
+    json_int(&j, "bytes_up", (long long)r->bytes_up);
+    json_int(&j, "bytes_down", (long long)r->bytes_down);
+    json_str(&j, "ending", r->ending);
+    json_int(&j, "elapsed_ms", (long long)r->elapsed_ms);
+    if (json_end(&j, &text, &len) != CREDSSP_OK) {
+        fprintf(stderr, GW_NAME ": report for %s too large to print\n", r->peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stdout);
+    (void)fflush(stdout);
+    free(text);
+}
+
+/* key="escaped value" (client-controlled strings). */
+static void
+human_str(struct cssp_writer *w, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    cssp_write_u8(w, ' ');
+    cssp_write_bytes(w, key, strlen(key));
+    cssp_write_u8(w, '=');
+    json_write_string(w, value, strlen(value));
+}
+
+/* key=word (values the gateway produces). */
+static void
+human_word(struct cssp_writer *w, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    cssp_write_u8(w, ' ');
+    cssp_write_bytes(w, key, strlen(key));
+    cssp_write_u8(w, '=');
+    cssp_write_bytes(w, value, strlen(value));
+}
+
+/* The human form. */
+static void
+emit_human(const struct gw_report *r)
+{
+    struct cssp_writer w;
+    char num[32];
+    uint8_t *text = NULL;
+    size_t len = 0;
+
+    cssp_writer_init(&w, HUMAN_MAX_LINE, false);
+    cssp_write_bytes(&w, GW_NAME ":", strlen(GW_NAME ":"));
+    human_word(&w, "peer", r->peer);
+    human_word(&w, "protocol", r->protocol);
+    if (r->credssp_version > 0) {
+        (void)snprintf(num, sizeof(num), "%d", r->credssp_version);
+        human_word(&w, "version", num);
+    }
+    human_word(&w, "mech", r->mech);
+    human_str(&w, "principal", r->principal);
+    human_str(&w, "user", r->user);
+    human_str(&w, "domain", r->domain);
+    human_word(&w, "cred", r->cred_type);
+    human_str(&w, "local_user", r->local_user);
+    human_word(&w, "mode", r->mode);
+    human_word(&w, "outcome", r->outcome);
+    human_word(&w, "reason", r->reason);
+    if (r->error_code != 0) {
+        (void)snprintf(num, sizeof(num), "0x%08X", (unsigned)r->error_code);
+        human_word(&w, "error_code", num);
+    }
+    if (r->eua >= 0) {
+        (void)snprintf(num, sizeof(num), "%d", r->eua);
+        human_word(&w, "eua", num);
+    }
+    human_word(&w, "backend", r->backend);
+    (void)snprintf(num, sizeof(num), "%llu", (unsigned long long)r->bytes_up);
+    human_word(&w, "up", num);
+    (void)snprintf(num, sizeof(num), "%llu", (unsigned long long)r->bytes_down);
+    human_word(&w, "down", num);
+    human_word(&w, "ending", r->ending);
+    (void)snprintf(num, sizeof(num), "%llums", (unsigned long long)r->elapsed_ms);
+    human_word(&w, "elapsed", num);
+    cssp_write_u8(&w, '\n');
+    if (cssp_writer_take(&w, &text, &len) != CREDSSP_OK) {
+        fprintf(stderr, GW_NAME ": report for %s too large to print\n", r->peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stderr);
+    free(text);
+}
+
+/* Emit in the configured form. */
+void
+gw_report_emit(const struct gw_report *r, bool json)
+{
+    if (json)
+        emit_json(r);
+    else
+        emit_human(r);
+}

@@ -1,0 +1,292 @@
+/*
+ * loop.c - epoll loop of credssp-gateway (same shape as the example
+ * server's loop: level-triggered epoll(7), a struct gw_watch per event
+ * source, connections freed after each batch, the listener paused at
+ * --max-concurrent and closed after --connections).  Client connections
+ * arrive here; the RDP protocol lives in session.c and its helpers.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "loop.h"
+#include "session.h"
+
+#define MAX_EVENTS 64
+#define LISTEN_BACKLOG 128
+#define HOST_MAX 256
+
+struct listener {
+    int fd;
+    bool open;
+    bool paused;
+    struct gw_watch w;
+};
+
+/* Split "HOST:PORT" / "[HOST]:PORT". */
+static int
+split_spec(const char *spec, char *host, size_t hcap, char *port, size_t pcap)
+{
+    const char *colon;
+    size_t hlen;
+
+    if (spec[0] == '[') {
+        const char *end = strchr(spec, ']');
+
+        if (end == NULL || end[1] != ':')
+            return -1;
+        hlen = (size_t)(end - spec - 1);
+        spec++;
+        colon = end + 1;
+    } else {
+        colon = strrchr(spec, ':');
+        if (colon == NULL)
+            return -1;
+        hlen = (size_t)(colon - spec);
+    }
+    if (hlen == 0 || hlen >= hcap || colon[1] == '\0' || strlen(colon + 1) >= pcap ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return -1;
+    memcpy(host, spec, hlen);
+    host[hlen] = '\0';
+    (void)snprintf(port, pcap, "%s", colon + 1);
+    return strtoul(port, NULL, 10) <= 65535ul ? 0 : -1;
+}
+
+/* Open the listening socket. */
+int
+gw_listen(const char *spec, int *fd_out, unsigned *port_out)
+{
+    char host[HOST_MAX];
+    char port[8];
+    struct addrinfo hints, *res = NULL;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    int fd = -1, rc, one = 1;
+
+    *fd_out = -1;
+    *port_out = 0;
+    if (split_spec(spec, host, sizeof(host), port, sizeof(port)) != 0) {
+        fprintf(stderr, GW_NAME ": --listen wants HOST:PORT or [V6]:PORT, got '%s'\n", spec);
+        return -1;
+    }
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        fprintf(stderr, GW_NAME ": %s: %s\n", host, gai_strerror(rc));
+        return -1;
+    }
+    for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+            (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, LISTEN_BACKLOG) == 0)
+            break;
+        fprintf(stderr, GW_NAME ": bind/listen %s: %s\n", spec, strerror(errno));
+        (void)close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        return -1;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET)
+            *port_out = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        else if (ss.ss_family == AF_INET6)
+            *port_out = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    }
+    *fd_out = fd;
+    return 0;
+}
+
+/* Add or remove the listening socket from the epoll set. */
+static void
+listener_watch(struct gateway *gw, struct listener *l, bool on)
+{
+    struct epoll_event ev;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN;
+    ev.data.ptr = &l->w;
+    if (epoll_ctl(gw->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->fd, &ev) != 0)
+        fprintf(stderr, GW_NAME ": epoll_ctl(listen): %s\n", strerror(errno));
+    l->paused = !on;
+}
+
+/* Stop accepting for good. */
+static void
+listener_close(struct gateway *gw, struct listener *l)
+{
+    if (!l->open)
+        return;
+    if (!l->paused)
+        listener_watch(gw, l, false);
+    (void)close(l->fd);
+    l->fd = -1;
+    l->open = false;
+}
+
+static bool
+limit_reached(const struct gateway *gw)
+{
+    return gw->opt.connections > 0 && gw->accepted >= gw->opt.connections;
+}
+
+/* Accept while there is room. */
+static void
+accept_some(struct gateway *gw, struct listener *l)
+{
+    while (l->open && gw->active < gw->opt.max_concurrent && !limit_reached(gw)) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return;
+            fprintf(stderr, GW_NAME ": accept: %s\n", strerror(errno));
+            if (!l->paused && gw->active > 0)
+                listener_watch(gw, l, false);
+            return;
+        }
+        gw->accepted++;
+        (void)gw_conn_new(gw, fd, (struct sockaddr *)&ss, sl);
+    }
+    if (limit_reached(gw))
+        listener_close(gw, l);
+    else if (l->open && !l->paused && gw->active >= gw->opt.max_concurrent)
+        listener_watch(gw, l, false);
+}
+
+/* Free the connections that closed during this batch. */
+static void
+reap(struct gateway *gw)
+{
+    struct gw_conn *c = gw->conns;
+
+    while (c != NULL) {
+        struct gw_conn *next = gw_conn_next(c);
+
+        if (gw_conn_is_closed(c))
+            gw_conn_free(c);
+        c = next;
+    }
+}
+
+/* SIGTERM / SIGINT: stop accepting, end every connection now. */
+static void
+shutdown_all(struct gateway *gw, struct listener *l, int sfd)
+{
+    struct signalfd_siginfo si;
+
+    while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+        fprintf(stderr, GW_NAME ": signal %u, shutting down\n", si.ssi_signo);
+    listener_close(gw, l);
+    for (struct gw_conn *c = gw->conns; c != NULL; c = gw_conn_next(c))
+        gw_conn_abort(c, "shutdown");
+}
+
+/* Dispatch one event. */
+static void
+dispatch(struct gateway *gw, struct listener *l, int sfd, const struct epoll_event *ev)
+{
+    struct gw_watch *w = ev->data.ptr;
+
+    switch (w->kind) {
+    case GW_WATCH_LISTEN:
+        accept_some(gw, l);
+        break;
+    case GW_WATCH_SIGNAL:
+        shutdown_all(gw, l, sfd);
+        break;
+    case GW_WATCH_FRONT:
+        gw_conn_on_front(w->ptr, ev->events);
+        break;
+    case GW_WATCH_BACK:
+        gw_conn_on_back(w->ptr, ev->events);
+        break;
+    case GW_WATCH_TIMER:
+        gw_conn_on_timer(w->ptr);
+        break;
+    }
+}
+
+/* Serve. */
+int
+gw_loop_run(struct gateway *gw, int listen_fd)
+{
+    struct listener l = { .fd = listen_fd, .open = true, .paused = true,
+                          .w = { GW_WATCH_LISTEN, NULL } };
+    struct gw_watch wsig = { GW_WATCH_SIGNAL, NULL };
+    struct epoll_event ev, evs[MAX_EVENTS];
+    sigset_t mask;
+    int sfd = -1, status = 1;
+
+    l.w.ptr = &l;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
+        goto cleanup;
+    (void)signal(SIGPIPE, SIG_IGN);
+    sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    gw->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (sfd < 0 || gw->epfd < 0) {
+        fprintf(stderr, GW_NAME ": signalfd/epoll: %s\n", strerror(errno));
+        goto cleanup;
+    }
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN;
+    ev.data.ptr = &wsig;
+    if (epoll_ctl(gw->epfd, EPOLL_CTL_ADD, sfd, &ev) != 0)
+        goto cleanup;
+    listener_watch(gw, &l, true);
+    if (limit_reached(gw))
+        listener_close(gw, &l);
+
+    while (l.open || gw->active > 0) {
+        int n = epoll_wait(gw->epfd, evs, MAX_EVENTS, -1);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, GW_NAME ": epoll_wait: %s\n", strerror(errno));
+            goto cleanup;
+        }
+        for (int i = 0; i < n; i++)
+            dispatch(gw, &l, sfd, &evs[i]);
+        reap(gw);
+        if (l.open && l.paused && gw->active < gw->opt.max_concurrent)
+            listener_watch(gw, &l, true);
+    }
+    status = 0;
+cleanup:
+    listener_close(gw, &l);
+    while (gw->conns != NULL) {
+        gw_conn_abort(gw->conns, "shutdown");
+        gw_conn_free(gw->conns);
+    }
+    if (sfd >= 0)
+        (void)close(sfd);
+    if (gw->epfd >= 0)
+        (void)close(gw->epfd);
+    gw->epfd = -1;
+    (void)fflush(stdout);
+    return status;
+}

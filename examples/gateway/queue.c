@@ -1,0 +1,113 @@
+/*
+ * queue.c - capped byte queues (see queue.h).  Secure queues never use
+ * realloc (it could leave a copy behind): they allocate, copy, wipe with
+ * OPENSSL_cleanse and free, like the library's secure writer (acceptor/buf.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "queue.h"
+
+#define QUEUE_MIN_ALLOC 4096u
+
+void
+gw_queue_init(struct gw_queue *q, size_t max, bool secure)
+{
+    memset(q, 0, sizeof(*q));
+    q->max = max;
+    q->secure = secure;
+}
+
+/* Move pending bytes to the front, or to a bigger buffer, to fit n more. */
+static credssp_error
+make_room(struct gw_queue *q, size_t n)
+{
+    size_t pending = q->len - q->off, want;
+    uint8_t *nb;
+
+    if (q->len + n <= q->cap)
+        return CREDSSP_OK;
+    if (pending + n <= q->cap) {
+        memmove(q->buf, q->buf + q->off, pending);
+        if (q->secure)
+            OPENSSL_cleanse(q->buf + pending, q->cap - pending);
+        q->off = 0;
+        q->len = pending;
+        return CREDSSP_OK;
+    }
+    want = q->cap < QUEUE_MIN_ALLOC ? QUEUE_MIN_ALLOC : q->cap;
+    while (want < pending + n)
+        want *= 2;
+    nb = malloc(want);
+    if (nb == NULL)
+        return CREDSSP_E_NOMEM;
+    if (pending > 0)
+        memcpy(nb, q->buf + q->off, pending);
+    if (q->buf != NULL) {
+        if (q->secure)
+            OPENSSL_cleanse(q->buf, q->cap);
+        free(q->buf);
+    }
+    q->buf = nb;
+    q->cap = want;
+    q->off = 0;
+    q->len = pending;
+    return CREDSSP_OK;
+}
+
+credssp_error
+gw_queue_append(struct gw_queue *q, const uint8_t *data, size_t len)
+{
+    credssp_error ret;
+
+    if (len == 0)
+        return CREDSSP_OK;
+    if (data == NULL)
+        return CREDSSP_E_INVALID_ARG;
+    if (len > q->max || q->len - q->off > q->max - len)
+        return CREDSSP_E_TOO_LARGE;
+    ret = make_room(q, len);
+    if (ret != CREDSSP_OK)
+        return ret;
+    memcpy(q->buf + q->len, data, len);
+    q->len += len;
+    return CREDSSP_OK;
+}
+
+size_t
+gw_queue_pending(const struct gw_queue *q)
+{
+    return q->len - q->off;
+}
+
+const uint8_t *
+gw_queue_data(const struct gw_queue *q)
+{
+    return q->buf != NULL ? q->buf + q->off : NULL;
+}
+
+void
+gw_queue_consume(struct gw_queue *q, size_t n)
+{
+    if (n > q->len - q->off)
+        n = q->len - q->off;
+    if (q->secure && n > 0)
+        OPENSSL_cleanse(q->buf + q->off, n);
+    q->off += n;
+    if (q->off == q->len)
+        q->off = q->len = 0;
+}
+
+void
+gw_queue_free(struct gw_queue *q)
+{
+    if (q->buf != NULL) {
+        if (q->secure)
+            OPENSSL_cleanse(q->buf, q->cap);
+        free(q->buf);
+    }
+    q->buf = NULL;
+    q->off = q->len = q->cap = 0;
+}

@@ -1,0 +1,135 @@
+/*
+ * usermap.c - CredSSP identity -> local account for xrdp (see usermap.h).
+ *
+ * Sources, in order: for delegated passwords (MS-CSSP 2.2.1.2.1
+ * TSPasswordCreds) the delegated user and domain - which the engine has
+ * already checked against the authenticated identity; for logons without a
+ * password (Restricted Admin, Remote Guard: trust mode only) the local name
+ * GSSAPI gave (gss_localname) or the authenticated principal
+ * ("DOMAIN\user" for NTLM, "user@REALM" for Kerberos).
+ * The name must be a portable POSIX user name (letters, digits, '.', '_',
+ * '-', not starting with '-', at most 32 octets) and exist locally.
+ */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "usermap.h"
+
+#define PW_BUF 4096u
+
+/* Split "DOMAIN\name" or "name@domain" (when domain is still empty). */
+static void
+split_name(const char *in, const char **name, size_t *nlen, const char **dom, size_t *dlen)
+{
+    const char *bs = strchr(in, '\\');
+    const char *at = strrchr(in, '@');
+
+    if (bs != NULL) {
+        *dom = in;
+        *dlen = (size_t)(bs - in);
+        *name = bs + 1;
+        *nlen = strlen(bs + 1);
+    } else if (at != NULL && *dlen == 0) {
+        *name = in;
+        *nlen = (size_t)(at - in);
+        *dom = at + 1;
+        *dlen = strlen(at + 1);
+    } else {
+        *name = in;
+        *nlen = strlen(in);
+    }
+}
+
+/* Is d[0..dlen) one of the --domain values (ASCII case-insensitive)? */
+static bool
+domain_allowed(const struct gw_opts *opt, const char *d, size_t dlen)
+{
+    if (dlen == 0 || opt->n_domains == 0)
+        return true;
+    for (size_t i = 0; i < opt->n_domains; i++) {
+        if (strlen(opt->domains[i]) == dlen && strncasecmp(opt->domains[i], d, dlen) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Portable POSIX user name, at most cap - 1 octets. */
+static bool
+valid_name(const char *n, size_t len, size_t cap)
+{
+    if (len == 0 || len >= cap || n[0] == '-')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = n[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* Does the passwd database know this account? */
+static bool
+account_exists(const char *name)
+{
+    struct passwd pw, *res = NULL;
+    char *buf = malloc(PW_BUF);
+    bool ok;
+
+    if (buf == NULL)
+        return false;
+    ok = getpwnam_r(name, &pw, buf, PW_BUF, &res) == 0 && res != NULL;
+    free(buf);
+    return ok;
+}
+
+/* Map r to a local account name. */
+credssp_error
+gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, size_t cap,
+            const char **why_out)
+{
+    const char *src, *name = NULL, *dom = "";
+    size_t nlen = 0, dlen = 0;
+
+    *why_out = NULL;
+    local[0] = '\0';
+    if (credssp_result_secret(r) != NULL && credssp_result_user(r) != NULL) {
+        src = credssp_result_user(r);
+        dom = credssp_result_domain(r) != NULL ? credssp_result_domain(r) : "";
+        dlen = strlen(dom);
+    } else if (credssp_result_local_name(r) != NULL) {
+        src = credssp_result_local_name(r);
+    } else {
+        src = credssp_result_principal(r);
+    }
+    if (src == NULL) {
+        *why_out = "name";
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    split_name(src, &name, &nlen, &dom, &dlen);
+    if (!domain_allowed(opt, dom, dlen)) {
+        *why_out = "domain";
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    if (!valid_name(name, nlen, cap)) {
+        *why_out = "name";
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    memcpy(local, name, nlen);
+    local[nlen] = '\0';
+    if (account_exists(local))
+        return CREDSSP_OK;
+    for (size_t i = 0; i < nlen; i++) {
+        if (local[i] >= 'A' && local[i] <= 'Z')
+            local[i] = (char)(local[i] - 'A' + 'a');
+    }
+    if (account_exists(local))
+        return CREDSSP_OK;
+    local[0] = '\0';
+    *why_out = "no_such_user";
+    return CREDSSP_E_IDENTITY_MISMATCH;
+}
