@@ -433,12 +433,20 @@ credssp_engine_read_app(credssp_engine *e, uint8_t *buf, size_t cap)
         e->app.off += n;
         return n;
     }
-    if (e->mode == CREDSSP_TLS_ENGINE) {
-        if (cssp_tls_read(&e->tls, buf, cap, &n) != CREDSSP_OK)
+    if (e->mode == CREDSSP_TLS_ENGINE && !e->app_eof) {
+        if (cssp_tls_read(&e->tls, buf, cap, &n) != CREDSSP_OK) {
             n = 0;
+            e->app_eof = true;
+        }
         (void)flush_tls(e);
     }
     return n;
+}
+
+CREDSSP_API int
+credssp_engine_app_eof(const credssp_engine *e)
+{
+    return e == NULL || e->app_eof;
 }
 
 CREDSSP_API void

@@ -56,6 +56,7 @@ struct credssp_engine {
     uint64_t deadline_ms;        /* 0 = none */
     struct credssp_result *result;
     bool audited;
+    bool app_eof;                /* TLS closed or failed after DONE */
 };
 
 /*

@@ -321,6 +321,11 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_engine_write_app(credssp_engine *e
                                                                 const uint8_t *data,
                                                                 size_t len);
 CREDSSP_API size_t credssp_engine_read_app(credssp_engine *e, uint8_t *buf, size_t cap);
+/*
+ * After read_app returned 0: 1 when the peer ended the TLS session (close_notify)
+ * or it failed, so no more application data will come; 0 when it is just idle.
+ */
+CREDSSP_API int credssp_engine_app_eof(const credssp_engine *e);
 /* Send a TLS close_notify into the output queue. */
 CREDSSP_API void credssp_engine_shutdown(credssp_engine *e);
 

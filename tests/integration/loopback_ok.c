@@ -210,6 +210,14 @@ test_app_data(void **state)
     lb_pump(&lb_cur);
     assert_int_equal(credssp_engine_read_app(lb_cur.e, buf, sizeof(buf)), 4);
     assert_memory_equal(buf, mcs, 4);
+    /* idle: nothing to read, but the session goes on */
+    assert_int_equal(credssp_engine_read_app(lb_cur.e, buf, sizeof(buf)), 0);
+    assert_int_equal(credssp_engine_app_eof(lb_cur.e), 0);
+    /* a corrupt record ends it: 0 bytes and eof, for good */
+    memset(buf, 0x17, sizeof(buf));
+    (void)credssp_engine_feed(lb_cur.e, buf, sizeof(buf));
+    assert_int_equal(credssp_engine_read_app(lb_cur.e, buf, sizeof(buf)), 0);
+    assert_int_equal(credssp_engine_app_eof(lb_cur.e), 1);
 }
 
 /* Smart-card credentials (allowed by default): PIN and CSP data. */
