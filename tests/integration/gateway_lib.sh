@@ -363,7 +363,8 @@ gw_new_lines() { tail -n +"$(($2 + 1))" "$1" 2>/dev/null; }
 
 # gw_full_session OUT ARGS...: a real session (no +auth-only): start
 # xfreerdp, wait up to 40 s for xrdp-sesman to log the PAM outcome for the
-# test user (a created session, or AUTHFAIL), then stop the client by PID.
+# test user (a created or reconnected session, or AUTHFAIL), then stop the
+# client by PID.
 # Sets GW_SESSION=ok|authfail|none.
 gw_full_session() {
     _out=$1
@@ -381,6 +382,11 @@ gw_full_session() {
             case $_new in *"Session started successfully for user $GW_USER "*)
                 GW_SESSION=ok; break ;;
             esac ;;
+        *"reconnected session: username $GW_USER,"*)
+            # Under load the earlier +auth-only run may already have reached
+            # sesman and left a session: sesman authenticates (PAM) before
+            # it reconnects to it, so this is a PAM login too.
+            GW_SESSION=ok; break ;;
         *"AUTHFAIL: user=$GW_USER "*) GW_SESSION=authfail; break ;;
         esac
         kill -0 "$_xf" 2>/dev/null || break

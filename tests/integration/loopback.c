@@ -229,6 +229,25 @@ lb_require_krb(void)
         skip();
 }
 
+char lb_lookup_user[64], lb_lookup_domain[64];
+unsigned lb_lookup_calls;
+
+/*
+ * An application's NT-hash source (credssp_config_set_ntlm_lookup): knows
+ * alice (any domain) with alicepw, nobody else.
+ */
+static credssp_error
+lb_lookup(void *userdata, const char *user, const char *domain, credssp_secret **nt_hash_out)
+{
+    (void)userdata;
+    lb_lookup_calls++;
+    snprintf(lb_lookup_user, sizeof(lb_lookup_user), "%s", user);
+    snprintf(lb_lookup_domain, sizeof(lb_lookup_domain), "%s", domain);
+    if (strcmp(user, "alice") != 0)
+        return CREDSSP_E_LOGON_FAILURE;
+    return credssp_nt_hash("alicepw", 7, nt_hash_out);
+}
+
 /* A prepared engine configuration for c. */
 static credssp_config *
 make_config(const struct lb_cfg *c)
@@ -240,7 +259,13 @@ make_config(const struct lb_cfg *c)
     assert_int_equal(credssp_config_set_tls_files(cfg, c->server_cert2 ? lb.cert2 : lb.cert,
                                                   c->server_cert2 ? lb.key2 : lb.key),
                      CREDSSP_OK);
-    assert_int_equal(credssp_config_set_ntlm_keyfile(cfg, lb.keyfile), CREDSSP_OK);
+    if (c->lookup) {
+        lb_lookup_calls = 0;
+        lb_lookup_user[0] = lb_lookup_domain[0] = '\0';
+        assert_int_equal(credssp_config_set_ntlm_lookup(cfg, lb_lookup, NULL), CREDSSP_OK);
+    } else {
+        assert_int_equal(credssp_config_set_ntlm_keyfile(cfg, lb.keyfile), CREDSSP_OK);
+    }
     if (lb.keytab != NULL)
         assert_int_equal(credssp_config_set_keytab(cfg, lb.keytab), CREDSSP_OK);
     if (c->min_version != 0)

@@ -47,7 +47,12 @@ struct lb_cfg {
     bool app_tls;           /* CREDSSP_TLS_APPLICATION */
     size_t chunk;           /* 0: whole buffers; else feed at most chunk bytes a call */
     unsigned corrupt_batch; /* 1-based client output batch whose last byte is flipped */
+    bool lookup;            /* NT hashes from lb_lookup (no key file) */
 };
+
+/* The names the lookup callback was last asked for (lb_cfg.lookup). */
+extern char lb_lookup_user[64], lb_lookup_domain[64];
+extern unsigned lb_lookup_calls;
 
 struct lb_run {
     credssp_config *cfg;

@@ -170,6 +170,10 @@ static struct fcase faults[] = {
 
 static int v2 = 2, v6 = 6;
 
+static struct vcase lookup_raw = { "lookup_raw", CSSP_CLI_RAW_NTLM, 6 };
+static struct vcase lookup_spnego = { "lookup_spnego", CSSP_CLI_SPNEGO_NTLM, 6 };
+static struct vcase lookup_raw_v2 = { "lookup_raw_v2", CSSP_CLI_RAW_NTLM, 2 };
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_TESTS 128
 
@@ -206,6 +210,12 @@ main(void)
     add("app_tls_ntlm_v6", test_app_tls, NULL);
     add("app_tls_spnego_ntlm_v3", test_app_tls_v3, NULL);
     add("smartcard", test_smartcard, NULL);
+    add("lookup_raw_ntlm_v6", test_lookup_ok, &lookup_raw);
+    add("lookup_spnego_ntlm_v6", test_lookup_ok, &lookup_spnego);
+    add("lookup_raw_ntlm_v2", test_lookup_ok, &lookup_raw_v2);
+    add("lookup_domain_case", test_lookup_domain_case, NULL);
+    add("lookup_wrong_password", test_lookup_wrong_password, NULL);
+    add("lookup_unknown_user", test_lookup_unknown_user, NULL);
     add("app_data_after_authinfo", test_app_data, NULL);
     for (size_t i = 0; i < COUNT(dribble); i++)
         add(dribble[i].name, test_dribble, &dribble[i]);
