@@ -399,7 +399,7 @@ gw_full_session() {
 
 # gw_wait_audit FILE N: wait until FILE has N audit lines.
 gw_wait_audit() {
-    for _ in $(seq 100); do [ "$(gw_lines "$1")" -ge "$2" ] && return 0; sleep 0.1; done
+    for _ in $(seq 300); do [ "$(gw_lines "$1")" -ge "$2" ] && return 0; sleep 0.1; done
     gw_fail "expected $2 audit line(s) in $1, got $(gw_lines "$1")"
 }
 

@@ -94,6 +94,11 @@ il_keyfile() {
     fi
 }
 
+# il_asan_binary FILE: is FILE linked with AddressSanitizer?
+il_asan_binary() { ldd "$1" 2>/dev/null | grep -q libasan; }
+# il_asan_runtime: the path of the ASan runtime the compiler links.
+il_asan_runtime() { ${CC:-gcc} -print-file-name=libasan.so; }
+
 # il_server TAG ARGS...: start the server (JSON to $T/TAG.json, stderr to
 # $T/TAG.log) on an ephemeral port; sets SRV_PID and PORT.
 il_server() {
@@ -101,10 +106,17 @@ il_server() {
     shift
     rm -f "$T/port"
     # IL_SERVER_WRAP: an optional command prefix, e.g. "env LD_PRELOAD=..."
+    _wrap=${IL_SERVER_WRAP:-}
+    if [ -n "$_wrap" ] && il_asan_binary "$SERVER"; then
+        # An ASan build must have its runtime first in a preload list, and
+        # pam_wrapper must not use RTLD_DEEPBIND then (TESTING.md 1.8).
+        _wrap=$(printf '%s' "$_wrap" | sed "s|LD_PRELOAD=|PAM_WRAPPER_DISABLE_DEEPBIND=1 LD_PRELOAD=$(il_asan_runtime):|")
+    fi
     # shellcheck disable=SC2086
-    ${IL_SERVER_WRAP:-} "$SERVER" --json --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
+    $_wrap "$SERVER" --json --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
         >"$T/$_tag.json" 2>"$T/$_tag.log" &
     SRV_PID=$!
+    IL_SERVER_LOG="$T/$_tag.log"
     IL_PIDS="$IL_PIDS $SRV_PID"
     for _ in $(seq 300); do
         [ -s "$T/port" ] && break
@@ -123,6 +135,15 @@ il_server_wait() {
     wait "$SRV_PID"
     SRV_RC=$?
     il_forget "$SRV_PID"
+    il_sanitizer_check
+}
+
+# il_sanitizer_check: an ASan/UBSan/LSan report in the server's log fails the test.
+il_sanitizer_check() {
+    if grep -q -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' \
+        "${IL_SERVER_LOG:-/dev/null}" 2>/dev/null; then
+        il_fail "sanitizer report in $IL_SERVER_LOG"
+    fi
 }
 
 # il_server_stop: SIGTERM (clean shutdown), sets SRV_RC.
@@ -131,6 +152,7 @@ il_server_stop() {
     wait "$SRV_PID"
     SRV_RC=$?
     il_forget "$SRV_PID"
+    il_sanitizer_check
 }
 
 # il_lines FILE: number of lines.
