@@ -411,7 +411,8 @@ credssp_engine_write_app(credssp_engine *e, const uint8_t *data, size_t len)
 {
     if (e == NULL || (data == NULL && len != 0))
         return CREDSSP_E_INVALID_ARG;
-    if (e->stage != STAGE_DONE || e->mode != CREDSSP_TLS_ENGINE)
+    if ((e->stage != STAGE_DONE && !(e->stage == STAGE_FAILED && e->late_failure)) ||
+        e->mode != CREDSSP_TLS_ENGINE)
         return CREDSSP_E_STATE;
     if (len == 0)
         return CREDSSP_OK;

@@ -57,6 +57,7 @@ struct credssp_engine {
     struct credssp_result *result;
     bool audited;
     bool app_eof;                /* TLS closed or failed after DONE */
+    bool late_failure;           /* failed on authInfo: TLS still usable (EUA) */
 };
 
 /*

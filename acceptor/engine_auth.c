@@ -85,8 +85,13 @@ cssp_engine_fail(struct credssp_engine *e, credssp_error err)
             e->result->error_code = status;
     }
     e->err = err;
+    /* After authInfo there is no CredSSP error channel; the TLS session stays
+     * open so the application can answer HYBRID_EX's Early User
+     * Authorization Result "denied" (MS-RDPBCGR 2.2.10.2), then shut down. */
+    e->late_failure = e->stage == STAGE_AUTHINFO && err != CREDSSP_E_TLS &&
+                      err != CREDSSP_E_CLOSED && err != CREDSSP_E_TIMEOUT;
     e->stage = STAGE_FAILED;
-    if (e->mode == CREDSSP_TLS_ENGINE)
+    if (e->mode == CREDSSP_TLS_ENGINE && !e->late_failure)
         credssp_engine_shutdown(e);
     cssp_audit(e);
 }
@@ -304,6 +309,14 @@ handle_auth_info(struct credssp_engine *e, const struct cssp_ts_request *req)
     if ((e->cfg->cred_types & type) == 0) {
         ret = CREDSSP_E_POLICY_CRED_TYPE;
         goto cleanup;
+    }
+    if (type == CREDSSP_CRED_REMOTE_GUARD) {
+        /* A Kerberos logon credential must be a well-formed KERB_TICKET_LOGON. */
+        ret = credssp_result_rg_ticket_logon(r, NULL, NULL, NULL, NULL);
+        if (ret == CREDSSP_E_BAD_CRED_TYPE)
+            ret = CREDSSP_OK;            /* another package: carried, not parsed */
+        if (ret != CREDSSP_OK)
+            goto cleanup;
     }
     if (type == CREDSSP_CRED_PASSWORD)
         ret = cssp_identity_check(r->mech, r->principal, r->creds.password.user,

@@ -13,4 +13,5 @@ libcredssp_core_la_SOURCES += \
 	acceptor/engine_auth.c \
 	acceptor/identity.c \
 	acceptor/audit.c \
-	acceptor/driver.c
+	acceptor/driver.c \
+	acceptor/rgcred.c acceptor/rgcred.h

@@ -255,6 +255,16 @@ CREDSSP_API const char *credssp_result_sc_csp_name(const credssp_result *r);
 CREDSSP_API size_t credssp_result_rg_package_count(const credssp_result *r);
 CREDSSP_API const char *credssp_result_rg_package_name(const credssp_result *r, size_t i);
 CREDSSP_API size_t credssp_result_rg_buffer_len(const credssp_result *r, size_t i);
+/*
+ * The KERB_TICKET_LOGON of a Remote Guard logon credential (package
+ * "Kerberos"): message type, flags, service ticket and TGT (KRB-CRED) sizes.
+ * Any out pointer may be NULL.  CREDSSP_E_BAD_CRED_TYPE when r is no Remote
+ * Guard result or its logon package is not Kerberos, else the parse error.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error
+credssp_result_rg_ticket_logon(const credssp_result *r, uint32_t *message_type_out,
+                               uint32_t *flags_out, uint32_t *service_ticket_len_out,
+                               uint32_t *tgt_len_out);
 /* The NTSTATUS sent to the client in errorCode, 0 if none. */
 CREDSSP_API uint32_t credssp_result_error_code(const credssp_result *r);
 /* Results returned by credssp_engine_take_result are owned by the caller. */
@@ -326,7 +336,13 @@ CREDSSP_API size_t credssp_engine_read_app(credssp_engine *e, uint8_t *buf, size
  * or it failed, so no more application data will come; 0 when it is just idle.
  */
 CREDSSP_API int credssp_engine_app_eof(const credssp_engine *e);
-/* Send a TLS close_notify into the output queue. */
+/*
+ * Send a TLS close_notify into the output queue.  The engine does this itself
+ * on failure, except when it failed on the authInfo message (credential type
+ * refused, identity mismatch, undecodable credentials): CredSSP has no error
+ * channel there, so write_app stays usable for the HYBRID_EX Early User
+ * Authorization Result "denied"; call credssp_engine_shutdown() after it.
+ */
 CREDSSP_API void credssp_engine_shutdown(credssp_engine *e);
 
 /* ------------------------------------------------------------------ */

@@ -66,6 +66,35 @@ CREDSSP_API unsigned credssp_pam_conv_refused(const credssp_pam_conv *c);
 CREDSSP_API void credssp_pam_conv_free(credssp_pam_conv *c);
 
 /* ------------------------------------------------------------------ */
+/* Smart-card details in the PAM environment                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * PAM environment variables with the CSP details of a smart-card logon
+ * (MS-CSSP 2.2.1.2.2 TSSmartCardCreds / TSCspDataDetail).  Set only when
+ * the client sent the field; values are UTF-8 with control characters
+ * replaced by '?'.  The PIN is never exported.
+ */
+#define CREDSSP_SC_ENV_PREFIX "CREDSSP_SC_"
+#define CREDSSP_SC_ENV_KEY_SPEC "CREDSSP_SC_KEY_SPEC"      /* decimal: 1 AT_KEYEXCHANGE, 2 AT_SIGNATURE */
+#define CREDSSP_SC_ENV_CARD "CREDSSP_SC_CARD"              /* cardName */
+#define CREDSSP_SC_ENV_READER "CREDSSP_SC_READER"          /* readerName */
+#define CREDSSP_SC_ENV_CONTAINER "CREDSSP_SC_CONTAINER"    /* containerName */
+#define CREDSSP_SC_ENV_CSP "CREDSSP_SC_CSP"                /* cspName */
+#define CREDSSP_SC_ENV_USER_HINT "CREDSSP_SC_USER_HINT"    /* userHint */
+#define CREDSSP_SC_ENV_DOMAIN_HINT "CREDSSP_SC_DOMAIN_HINT"/* domainHint */
+
+/*
+ * Put the CREDSSP_SC_* variables of a smart-card result into the PAM
+ * environment of ph (after removing any left from before); for any other
+ * credential type only remove them.  credssp_pam_login() and pam_credssp
+ * call it; an application running its own PAM transaction may too.
+ * Errors: CREDSSP_E_INVALID_ARG, CREDSSP_E_NOMEM, CREDSSP_E_INTERNAL.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_pam_export_env(pam_handle_t *ph,
+                                                              const credssp_result *r);
+
+/* ------------------------------------------------------------------ */
 /* In-process login                                                    */
 /* ------------------------------------------------------------------ */
 
@@ -88,7 +117,10 @@ typedef enum credssp_pam_step {
 #define CREDSSP_PAM_LOGIN_AUTH_ONLY 0x02u   /* stop after pam_acct_mgmt (no creds, no session) */
 #define CREDSSP_PAM_LOGIN_SILENT 0x04u      /* PAM_SILENT on every call */
 #define CREDSSP_PAM_LOGIN_HANDOFF 0x08u     /* also hand the credential to pam_credssp in
-                                               this process (process keyring + CREDSSP_HANDOFF) */
+                                               this process (process keyring + CREDSSP_HANDOFF);
+                                               implied for Restricted Admin and Remote Guard
+                                               results, which carry no password: only
+                                               pam_credssp `trust` can vouch for them */
 
 /*
  * A PAM transaction run by credssp_pam_login: the pam handle, the
@@ -97,8 +129,9 @@ typedef enum credssp_pam_step {
 typedef struct credssp_pam_session credssp_pam_session;
 
 /*
- * Run pam_start(service, user) -> PAM_RHOST (rhost, may be NULL) and
- * PAM_RUSER (the authenticated principal) -> pam_authenticate ->
+ * Run pam_start(service, user) -> PAM_RHOST (rhost, may be NULL),
+ * PAM_RUSER (the authenticated principal) and, for a smart-card result,
+ * the CREDSSP_SC_* environment (credssp_pam_export_env) -> pam_authenticate ->
  * pam_acct_mgmt -> pam_setcred(PAM_ESTABLISH_CRED) -> pam_open_session.
  * Blocking; meant for a worker thread.  On CREDSSP_OK the session is open
  * (unless CLOSE_NOW / AUTH_ONLY) until credssp_pam_session_close().

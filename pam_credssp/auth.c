@@ -10,6 +10,14 @@
  * PAM_SUCCESS only with option `trust`, for the identity CredSSP itself
  * authenticated.  A mismatch is always PAM_AUTH_ERR.  With option `krb5`
  * the password is kept for setcred in PAM data whose cleanup wipes it.
+ *
+ * A smart-card hand-off (MS-CSSP 2.2.1.2.2) sets PAM_AUTHTOK to the PIN for
+ * the smart-card module after us (pam_p11, pam_pkcs11) and exports the CSP
+ * details as CREDSSP_SC_* (credssp_pam_export_env).  Restricted Admin and
+ * Remote Guard hand-offs carry no secret: only `trust` logs them in.
+ * With option `enroll` the NT hash of PAM_AUTHTOK (a forwarded password, or
+ * the one the modules before us verified) is kept for setcred (enroll.c);
+ * never the hash of a PIN.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +42,29 @@ cred_cleanup(pam_handle_t *pamh, void *data, int status)
     free(c->principal);
     OPENSSL_cleanse(c, sizeof(*c));
     free(c);
+}
+
+/*
+ * Option authtok (credssp-gateway --mode token, docs/XRDP.md): the token
+ * arrives as the password, because xrdp-sesman answers every echo-off prompt
+ * with the Client Info password the gateway set to the token.  Only a value
+ * of exactly the token's shape (64 lower-case hex digits) is taken; anything
+ * else is a password a person typed and stays PAM_AUTHTOK for the next module.
+ */
+static bool
+take_authtok(struct pcssp_ctx *ctx, char *buf, size_t cap)
+{
+    const char *tok = NULL;
+
+    if (!ctx->cfg.authtok || cap <= CREDSSP_HANDOFF_TOKEN_LEN)
+        return false;
+    if (pam_get_authtok(ctx->pamh, PAM_AUTHTOK, &tok, NULL) != PAM_SUCCESS || tok == NULL)
+        return false;
+    if (strlen(tok) != CREDSSP_HANDOFF_TOKEN_LEN ||
+        strspn(tok, "0123456789abcdef") != CREDSSP_HANDOFF_TOKEN_LEN)
+        return false;
+    memcpy(buf, tok, CREDSSP_HANDOFF_TOKEN_LEN + 1);
+    return true;
 }
 
 /* Copy the token into buf (and drop it from the PAM env); false when none. */
@@ -116,9 +147,9 @@ audit(const struct pcssp_ctx *ctx, const credssp_result *r, int prio, const char
               outcome, detail != NULL ? " reason=" : "", detail != NULL ? detail : "");
 }
 
-/* pam_sm_authenticate's work (see the file comment). */
-int
-pcssp_authenticate(struct pcssp_ctx *ctx)
+/* Claim the hand-off and forward it; *cred_type_out is what was claimed. */
+static int
+claim_and_forward(struct pcssp_ctx *ctx, unsigned *cred_type_out)
 {
     int ret = PAM_AUTH_ERR;
     credssp_result *r = NULL;
@@ -128,7 +159,8 @@ pcssp_authenticate(struct pcssp_ctx *ctx)
     credssp_error err;
     char b_user[128];
 
-    if (!take_token(ctx, token, sizeof(token))) {
+    *cred_type_out = CREDSSP_CRED_NONE;
+    if (!take_token(ctx, token, sizeof(token)) && !take_authtok(ctx, token, sizeof(token))) {
         pcssp_debug(ctx, "no hand-off for user=%s",
                     pcssp_printable(ctx->user, b_user, sizeof(b_user)));
         return PAM_IGNORE;
@@ -141,10 +173,16 @@ pcssp_authenticate(struct pcssp_ctx *ctx)
         ret = pcssp_pam_code(err, PCSSP_PHASE_AUTH);
         goto cleanup;
     }
+    *cred_type_out = credssp_result_cred_type(r);
     err = pcssp_identity_check(&ctx->cfg, r, ctx->user, &why);
     if (err != CREDSSP_OK) {
         audit(ctx, r, LOG_WARNING, "identity_mismatch", why);
         ret = PAM_AUTH_ERR;
+        goto cleanup;
+    }
+    err = credssp_pam_export_env(ctx->pamh, r);
+    if (err != CREDSSP_OK) {
+        ret = pcssp_pam_code(err, PCSSP_PHASE_AUTH);
         goto cleanup;
     }
     secret = credssp_result_secret(r);
@@ -166,5 +204,19 @@ pcssp_authenticate(struct pcssp_ctx *ctx)
 
 cleanup:
     credssp_result_free(r);
+    return ret;
+}
+
+/* pam_sm_authenticate's work (see the file comment). */
+int
+pcssp_authenticate(struct pcssp_ctx *ctx)
+{
+    unsigned cred_type = CREDSSP_CRED_NONE;
+    int ret = claim_and_forward(ctx, &cred_type);
+
+    /* A PIN, or nothing at all, is never enrolled as a password. */
+    if ((ret == PAM_SUCCESS || ret == PAM_IGNORE) &&
+        (cred_type == CREDSSP_CRED_NONE || cred_type == CREDSSP_CRED_PASSWORD))
+        pcssp_enroll_stash(ctx);
     return ret;
 }

@@ -5,6 +5,7 @@ include_HEADERS += include/credssp_pam.h
 libcredssp_core_la_SOURCES += \
 	acceptor/pamconv.c \
 	acceptor/pamlogin.c \
+	acceptor/pamenv.c \
 	acceptor/handoff.c acceptor/handoff_fmt.c acceptor/handoff.h
 libcredssp_core_la_LIBADD += $(PAM_LIBS)
 
@@ -17,6 +18,7 @@ pam_credssp_pam_credssp_la_SOURCES = \
 	pam_credssp/auth.c \
 	pam_credssp/identity.c \
 	pam_credssp/setcred.c \
+	pam_credssp/enroll.c \
 	pam_credssp/kerberos.c \
 	pam_credssp/logging.c
 pam_credssp_pam_credssp_la_LIBADD = libcredssp_core.la $(PAM_LIBS) $(GSSAPI_LIBS) \

@@ -4,6 +4,7 @@
  * arguments are logged and otherwise ignored, as PAM modules conventionally
  * do; the man page pam_credssp(8) lists every option.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -16,7 +17,8 @@ enum opt_type {
     OPT_BOOL,     /* "name" */
     OPT_STRING,   /* "name=value" */
     OPT_LIST,     /* "name=a,b" (repeatable) */
-    OPT_KEYRING   /* "keyring=user|session|process" */
+    OPT_KEYRING,  /* "keyring=user|session|process" */
+    OPT_UID       /* "name=N", a uid */
 };
 
 struct opt {
@@ -32,13 +34,17 @@ struct opt {
 
 /* Sorted by name (bsearch); test_options checks the order. */
 static const struct opt options[] = {
+    O(authtok, OPT_BOOL),
     O(ccache, OPT_STRING),
     O(debug, OPT_BOOL),
     O(destroy, OPT_BOOL),
     L(domain, domains),
+    O(enroll, OPT_BOOL),
+    O(keyfile, OPT_STRING),
     O(keyring, OPT_KEYRING),
     O(keytab, OPT_STRING),
     O(krb5, OPT_BOOL),
+    O(minimum_uid, OPT_UID),
     L(realm, realms),
     O(trust, OPT_BOOL),
 };
@@ -110,6 +116,19 @@ apply(struct pcssp_config *cfg, const struct opt *o, const char *value)
         if (value == NULL)
             return CREDSSP_E_CONFIG;
         return add_list(cfg, o, value);
+    case OPT_UID: {
+        char *end = NULL;
+        unsigned long v;
+
+        if (value == NULL || value[0] < '0' || value[0] > '9')
+            return CREDSSP_E_CONFIG;
+        errno = 0;
+        v = strtoul(value, &end, 10);
+        if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+            return CREDSSP_E_CONFIG;
+        *(uid_t *)member = (uid_t)v;
+        return CREDSSP_OK;
+    }
     case OPT_KEYRING:
         if (value == NULL)
             return CREDSSP_E_CONFIG;
@@ -135,6 +154,7 @@ pcssp_options_parse(pam_handle_t *pamh, int argc, const char **argv, struct pcss
 
     memset(cfg, 0, sizeof(*cfg));
     cfg->keyring = CREDSSP_HANDOFF_KEYRING_DEFAULT;
+    cfg->minimum_uid = PCSSP_DEFAULT_MINIMUM_UID;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i], *eq = strchr(arg, '=');
         size_t n = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
@@ -162,6 +182,13 @@ pcssp_options_parse(pam_handle_t *pamh, int argc, const char **argv, struct pcss
             goto cleanup;
         }
     }
+    if (cfg->keyfile == NULL) {
+        cfg->keyfile = strdup(PCSSP_DEFAULT_KEYFILE);
+        if (cfg->keyfile == NULL) {
+            ret = CREDSSP_E_NOMEM;
+            goto cleanup;
+        }
+    }
     ret = CREDSSP_OK;
 
 cleanup:
@@ -177,6 +204,7 @@ pcssp_options_free(struct pcssp_config *cfg)
     if (cfg == NULL)
         return;
     free(cfg->ccache);
+    free(cfg->keyfile);
     free(cfg->keytab);
     for (size_t i = 0; i < cfg->n_domains; i++)
         free(cfg->domains[i]);

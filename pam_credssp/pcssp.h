@@ -27,21 +27,28 @@
 /* PAM data names (module-private, cleaned up by pam_end). */
 #define PCSSP_DATA_CRED "pam_credssp_cred"       /* struct pcssp_cred, auth -> setcred */
 #define PCSSP_DATA_CCACHE "pam_credssp_ccache"   /* char *, setcred -> delete/close */
+#define PCSSP_DATA_ENROLL "pam_credssp_enroll"   /* credssp_secret * NT hash, auth -> setcred */
 
 #define PCSSP_DEFAULT_CCACHE "FILE:/tmp/krb5cc_%{uid}_XXXXXX"
+#define PCSSP_DEFAULT_KEYFILE "/etc/credssp/ntlm.keys"
+#define PCSSP_DEFAULT_MINIMUM_UID 1000
 #define PCSSP_MAX_LIST 16
 #define PCSSP_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Options, named like the PAM arguments (see options.c, pam_credssp(8)). */
 struct pcssp_config {
+    bool authtok;                    /* the token may arrive as PAM_AUTHTOK (xrdp-sesman) */
     char *ccache;                    /* ccache= template */
     bool debug;
     bool destroy;
     char *domains[PCSSP_MAX_LIST];   /* domain= (repeatable, comma-separated) */
     size_t n_domains;
+    bool enroll;                     /* auth: store the NT hash of a verified password */
+    char *keyfile;                   /* keyfile= NTLM key file for enrolment */
     int32_t keyring;                 /* keyring=user|session|process */
     char *keytab;                    /* keytab= (NULL: the default keytab) */
     bool krb5;
+    uid_t minimum_uid;               /* minimum_uid= lowest uid that is enrolled */
     char *realms[PCSSP_MAX_LIST];    /* realm= */
     size_t n_realms;
     bool trust;
@@ -95,6 +102,14 @@ int pcssp_authenticate(struct pcssp_ctx *ctx);
 /* setcred.c */
 int pcssp_setcred(struct pcssp_ctx *ctx, int flags);
 int pcssp_close_session(struct pcssp_ctx *ctx);
+
+/* enroll.c */
+/* auth + option enroll: keep the NT hash of PAM_AUTHTOK for setcred. */
+void pcssp_enroll_stash(struct pcssp_ctx *ctx);
+/* setcred(ESTABLISH / REINITIALIZE): write the kept hash; a PAM code (PAM_IGNORE: none). */
+int pcssp_enroll_commit(struct pcssp_ctx *ctx);
+/* password: PRELIM_CHECK probes the key file, UPDATE_AUTHTOK enrols the new password. */
+int pcssp_chauthtok(struct pcssp_ctx *ctx, int flags);
 
 /* kerberos.c */
 PCSSP_WUR credssp_error pcssp_krb5_get_tgt(const struct pcssp_ctx *ctx, const char *principal,

@@ -60,7 +60,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
     return ctx_done(&ctx, __func__, rc);
 }
 
-/* auth: ticket cache (option krb5) or its destruction. */
+/* auth: NT-hash enrolment (option enroll), ticket cache (option krb5) or its destruction. */
 PCSSP_EXPORT int
 pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
@@ -109,13 +109,15 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     return ctx_done(&ctx, __func__, rc);
 }
 
-/* password: not ours. */
+/* password: enrol the NT hash of the new password (enroll.c). */
 PCSSP_EXPORT int
 pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-    (void)pamh;
-    (void)flags;
-    (void)argc;
-    (void)argv;
-    return PAM_IGNORE;     /* a delegated credential cannot change a password */
+    struct pcssp_ctx ctx;
+    int rc;
+
+    rc = ctx_init(&ctx, pamh, argc, argv, true);
+    if (rc == PAM_SUCCESS)
+        rc = pcssp_chauthtok(&ctx, flags);
+    return ctx_done(&ctx, __func__, rc);
 }

@@ -1,5 +1,6 @@
 /*
- * setcred.c - pam_sm_setcred and pam_sm_close_session's work (option krb5).
+ * setcred.c - pam_sm_setcred and pam_sm_close_session's work (options krb5
+ * and enroll; the enrolment itself is in enroll.c).
  *
  * PAM_ESTABLISH_CRED / PAM_REINITIALIZE_CRED: take the password auth kept
  * in PAM data (PCSSP_DATA_CRED), get a keytab-verified TGT (krb5.c) into a
@@ -108,18 +109,29 @@ destroy(struct pcssp_ctx *ctx)
     return PAM_SUCCESS;
 }
 
-/* pam_sm_setcred's work. */
+/* pam_sm_setcred's work: enrolment (enroll.c), then the ticket cache. */
 int
 pcssp_setcred(struct pcssp_ctx *ctx, int flags)
 {
+    int enrolled, krb;
+
     if (flags & PAM_DELETE_CRED)
         return destroy(ctx);
-    if (!ctx->cfg.krb5 || !(flags & (PAM_ESTABLISH_CRED | PAM_REINITIALIZE_CRED))) {
-        /* Never keep the password longer than needed. */
+    if (!(flags & (PAM_ESTABLISH_CRED | PAM_REINITIALIZE_CRED))) {
+        /* Never keep the password (or its hash) longer than needed. */
         (void)pam_set_data(ctx->pamh, PCSSP_DATA_CRED, NULL, NULL);
+        (void)pam_set_data(ctx->pamh, PCSSP_DATA_ENROLL, NULL, NULL);
         return PAM_IGNORE;
     }
-    return establish(ctx);
+    enrolled = pcssp_enroll_commit(ctx);
+    if (!ctx->cfg.krb5) {
+        (void)pam_set_data(ctx->pamh, PCSSP_DATA_CRED, NULL, NULL);
+        return enrolled;
+    }
+    krb = establish(ctx);
+    if (krb != PAM_SUCCESS && krb != PAM_IGNORE)
+        return krb;
+    return enrolled != PAM_IGNORE ? enrolled : krb;
 }
 
 /* pam_sm_close_session's work. */

@@ -8,7 +8,8 @@ PKGS_BUILD="autoconf automake libtool pkg-config make gcc clang libclang-rt-14-d
   libssl-dev openssl libkrb5-dev libpam0g-dev libkeyutils-dev keyutils libcmocka-dev
   gss-ntlmssp gss-ntlmssp-dev"
 PKGS_KDC="krb5-kdc krb5-admin-server krb5-user"
-PKGS_PAM="libpam-wrapper libpamtest0-dev libnss-wrapper libpam-krb5 libpam-modules"
+PKGS_PAM="libpam-wrapper libpamtest0-dev libnss-wrapper libpam-krb5 libpam-modules
+  softhsm2 libpam-p11 opensc libp11-kit-dev"
 PKGS_XRDP="xrdp tigervnc-standalone-server"
 PKGS_CLIENTS="freerdp2-x11 xvfb xauth python3-impacket python3-openssl rdesktop
   python3-gssapi python3-cryptography procps psmisc"

@@ -449,8 +449,12 @@ pam_user(const credssp_result *r)
 
     if (u == NULL || u[0] == '\0')
         u = credssp_result_user(r);
-    if (u == NULL || u[0] == '\0')
+    if (u == NULL || u[0] == '\0') {
+        /* NTLM "DOMAIN\user": the account is the part after the backslash. */
         u = credssp_result_principal(r);
+        if (u != NULL && strchr(u, '\\') != NULL)
+            u = strchr(u, '\\') + 1;
+    }
     return u;
 }
 
@@ -701,6 +705,15 @@ on_engine_failed(struct conn *c, credssp_error local)
     credssp_error err = local != CREDSSP_OK ? local : credssp_engine_error(c->eng);
 
     fill_from_result(c, credssp_engine_result(c->eng), false);
+    if (c->ans.selected == X224_PROTOCOL_HYBRID_EX) {
+        /* Refused after authInfo (e.g. credential type): the TLS session is
+         * still up, so say "denied" cleanly instead of a bare close. */
+        uint32_t eua = X224_EUA_ACCESS_DENIED;
+
+        if (app_pdu(c, build_eua, &eua) == CREDSSP_OK)
+            c->rep.eua = (int)eua;
+    }
+    credssp_engine_shutdown(c->eng);
     (void)drain_engine(c);
     c->rep.ending = "fin";
     conclude(c, credssp_error_name(err != CREDSSP_OK ? err : CREDSSP_E_INTERNAL));

@@ -262,7 +262,16 @@ test_smartcard(void **state)
 void
 test_cred_type(void **state)
 {
-    static const uint8_t ticket[] = "KERB_TICKET_LOGON-ish opaque bytes";
+    /*
+     * A well-formed KERB_TICKET_LOGON (MS-CSSP note <22>): type 10, flags 0,
+     * a 20-byte Ticket [APPLICATION 1] at 32, a 30-byte KRB-CRED
+     * [APPLICATION 22] at 52.  The engine checks this structure.
+     */
+    static const uint8_t ticket[82] = {
+        10, 0, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 30, 0, 0, 0,
+        32, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 0, 0, 0, 0,
+        [32] = 0x61, [33] = 18, [52] = 0x76, [53] = 28,
+    };
     const struct ccase *cc = *state;
     bool rg = cc->cred == CSSP_CLI_CRED_REMOTE_GUARD;
     unsigned type = rg ? CREDSSP_CRED_REMOTE_GUARD : CREDSSP_CRED_RESTRICTED_ADMIN;
@@ -296,4 +305,27 @@ test_cred_type(void **state)
         for (size_t i = 1; i <= cc->rg_n; i++)
             assert_string_equal(credssp_result_rg_package_name(res, i), "NTLM");
     }
+}
+
+/* Remote Guard allowed, but its Kerberos logon buffer is no KERB_TICKET_LOGON. */
+void
+test_remote_guard_bad_ticket(void **state)
+{
+    static const uint8_t junk[] = "KERB_TICKET_LOGON-ish opaque bytes";
+    struct cssp_cli_opts o;
+    struct lb_cfg cfg;
+
+    (void)state;
+    lb_opts_ntlm(&o, CSSP_CLI_RAW_NTLM, 6);
+    o.cred = CSSP_CLI_CRED_REMOTE_GUARD;
+    o.rg_buffer = junk;
+    o.rg_buffer_len = sizeof(junk);
+    lb_cfg_init(&cfg);
+    cfg.cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_REMOTE_GUARD;
+    lb_run(&lb_cur, &cfg, &o);
+    assert_int_equal(credssp_engine_status(lb_cur.e), CREDSSP_FAILED);
+    assert_int_not_equal(credssp_engine_error(lb_cur.e), CREDSSP_OK);
+    /* refused after authInfo: no errorCode, but TLS stays up for an EUA */
+    assert_int_equal(credssp_engine_write_app(lb_cur.e, (const uint8_t *)"\x05\0\0\0", 4),
+                     CREDSSP_OK);
 }

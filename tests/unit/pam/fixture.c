@@ -84,3 +84,29 @@ fixture_restricted(unsigned mech, const char *principal)
         abort();
     return r;
 }
+
+struct credssp_result *
+fixture_remote_guard(unsigned mech, const char *principal, const char *package, const void *buf,
+                     size_t len)
+{
+    struct credssp_result *r = base(mech, principal, 6);
+
+    r->cred_type = CREDSSP_CRED_REMOTE_GUARD;
+    r->creds.cred_type = CSSP_CREDTYPE_REMOTE_GUARD;
+    r->creds.remote_guard.logon.package_name = xdup(package);
+    if (credssp_secret_new(CREDSSP_SECRET_BLOB, buf, len,
+                           &r->creds.remote_guard.logon.cred_buffer) != CREDSSP_OK)
+        abort();
+    return r;
+}
+
+void
+fixture_csp(struct credssp_result *r, int key_spec, const char *card, const char *reader,
+            const char *container, const char *csp)
+{
+    r->creds.smartcard.csp.key_spec = key_spec;
+    r->creds.smartcard.csp.card_name = xdup(card);
+    r->creds.smartcard.csp.reader_name = xdup(reader);
+    r->creds.smartcard.csp.container_name = xdup(container);
+    r->creds.smartcard.csp.csp_name = xdup(csp);
+}

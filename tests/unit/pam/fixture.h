@@ -16,5 +16,11 @@ struct credssp_result *fixture_smartcard(unsigned mech, const char *principal,
                                          const char *pin);
 /* Restricted Admin: identity only, empty password. */
 struct credssp_result *fixture_restricted(unsigned mech, const char *principal);
+/* Remote Guard: identity and a logon package with buf[0..len) as its credBuffer. */
+struct credssp_result *fixture_remote_guard(unsigned mech, const char *principal,
+                                            const char *package, const void *buf, size_t len);
+/* Set the CSP details of a smart-card result (any string may be NULL). */
+void fixture_csp(struct credssp_result *r, int key_spec, const char *card, const char *reader,
+                 const char *container, const char *csp);
 
 #endif

@@ -231,7 +231,7 @@ test_payload_at_rest_is_sealed(void **state)
     assert_true(n > 0);
     assert_null(memmem(raw, (size_t)n, "p4ss", 4));
     assert_null(memmem(raw, (size_t)n, "alice", 5));
-    assert_memory_equal(raw, "CSSPHO\x01", 7);
+    assert_memory_equal(raw, "CSSPHO\x02", 7);
     free(raw);
     (void)state;
 }
@@ -558,9 +558,9 @@ test_record_truncations_and_flips(void **state)
         assert_null(r);
         rec[i] ^= 0x80;
     }
-    rec[6] = 2;
-    assert_int_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_E_BAD_VERSION);
     rec[6] = 1;
+    assert_int_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_E_BAD_VERSION);
+    rec[6] = 2;
     rec[0] = 'X';
     assert_int_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_E_BAD_TAG);
     rec[0] = 'C';
