@@ -4,8 +4,9 @@
 # gss-ntlmssp package, as the build does).
 check_PROGRAMS += tests/unit/acceptor/test_keyfile tests/integration/test_keyfile_gss
 TESTS += tests/unit/acceptor/test_keyfile tests/integration/test_keyfile_gss
-tests_unit_acceptor_test_keyfile_SOURCES = tests/unit/acceptor/test_keyfile.c
-tests_unit_acceptor_test_keyfile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_keyfile_SOURCES = tests/unit/acceptor/test_keyfile.c \
+	tests/unit/heapscan.c tests/unit/heapscan.h
+tests_unit_acceptor_test_keyfile_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_acceptor_test_keyfile_LDADD = $(UNIT_LDADD)
 tests_integration_test_keyfile_gss_SOURCES = tests/integration/test_keyfile_gss.c
 tests_integration_test_keyfile_gss_CFLAGS = $(UNIT_CFLAGS)

@@ -7,8 +7,9 @@ TESTS += $(ENGINE_UNIT_TESTS)
 tests_unit_acceptor_test_error_SOURCES = tests/unit/acceptor/test_error.c
 tests_unit_acceptor_test_error_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_error_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_secret_SOURCES = tests/unit/acceptor/test_secret.c
-tests_unit_acceptor_test_secret_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_secret_SOURCES = tests/unit/acceptor/test_secret.c \
+	tests/unit/heapscan.c tests/unit/heapscan.h
+tests_unit_acceptor_test_secret_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_acceptor_test_secret_LDADD = $(UNIT_LDADD)
 tests_unit_acceptor_test_binding_SOURCES = tests/unit/acceptor/test_binding.c
 tests_unit_acceptor_test_binding_CFLAGS = $(UNIT_CFLAGS)

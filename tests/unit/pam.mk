@@ -46,6 +46,7 @@ TESTS += tests/integration/pam_credssp.sh
 
 check_PROGRAMS += tests/unit/pam/test_wipe
 TESTS += tests/unit/pam/test_wipe
-tests_unit_pam_test_wipe_SOURCES = tests/unit/pam/test_wipe.c
-tests_unit_pam_test_wipe_CFLAGS = $(PAM_UNIT_CFLAGS)
+tests_unit_pam_test_wipe_SOURCES = tests/unit/pam/test_wipe.c \
+	tests/unit/heapscan.c tests/unit/heapscan.h
+tests_unit_pam_test_wipe_CFLAGS = $(PAM_UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_pam_test_wipe_LDADD = $(PAM_UNIT_LDADD)

@@ -29,6 +29,7 @@
 #include "internal.h"
 #include "keyfile.h"
 #include "secret.h"
+#include "heapscan.h"
 
 #define H_PASSW0RD "fc525c9683e8fe067095ba2ddc971889" /* "Passw0rd!" (GSSAPI.md) */
 #define H_PASSWORD "a4f49c406510bdcab6824ee7c30fd852" /* "Password" (MS-NLMP 4.2.1) */
@@ -743,63 +744,9 @@ test_memfd(void **state)
 /* no hex copy of a hash stays in memory                               */
 /* ------------------------------------------------------------------ */
 
-#define NEEDLE_LEN 32
-#define CHUNK (1u << 20)
-
-static uint8_t *needle; /* private mappings that the scan skips */
-static uint8_t *chunk;
-
-/* Is a inside [lo, lo + len)? */
-static bool
-in_range(uintptr_t a, uintptr_t lo, size_t len)
-{
-    return a >= lo && a < lo + len;
-}
-
-/* Count the needle in writable memory outside our two buffers (as test_secret.c does). */
-static int
-count_needle(void)
-{
-    FILE *maps = fopen("/proc/self/maps", "r");
-    int mem = open("/proc/self/mem", O_RDONLY);
-    char line[512];
-    int found = 0;
-
-    assert_non_null(maps);
-    assert_true(mem >= 0);
-    while (fgets(line, sizeof(line), maps) != NULL) {
-        unsigned long lo, hi;
-        char perms[5];
-
-        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || perms[0] != 'r' || perms[1] != 'w')
-            continue;
-        if (strstr(line, "[vvar]") != NULL || strstr(line, "[vsyscall]") != NULL)
-            continue;
-        for (unsigned long off = lo; off < hi; off += CHUNK - NEEDLE_LEN) {
-            size_t want = hi - off < CHUNK ? hi - off : CHUNK;
-            ssize_t n = pread(mem, chunk, want, (off_t)off);
-
-            if (n < NEEDLE_LEN)
-                break;
-            for (ssize_t i = 0; i + NEEDLE_LEN <= n; i++) {
-                uintptr_t at = off + (uintptr_t)i;
-
-                if (chunk[i] != needle[0] || memcmp(chunk + i, needle, NEEDLE_LEN) != 0)
-                    continue;
-                if (in_range(at, (uintptr_t)needle, NEEDLE_LEN) ||
-                    in_range(at, (uintptr_t)chunk, CHUNK))
-                    continue;
-                found++;
-            }
-            memset(chunk, 0, CHUNK);
-            if ((size_t)n < want)
-                break;
-        }
-    }
-    fclose(maps);
-    close(mem);
-    return found;
-}
+#define NEEDLE_LEN HEAPSCAN_NEEDLE_LEN
+#define needle heapscan_needle
+#define count_needle heapscan_count
 
 struct wipe_ctx {
     const char *path;
@@ -939,9 +886,7 @@ group_setup(void **state)
              base != NULL && base[0] != '\0' ? base : "/tmp");
     if (mkdtemp(tmpdir) == NULL)
         return -1;
-    needle = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    chunk = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return needle == MAP_FAILED || chunk == MAP_FAILED ? -1 : 0;
+    return heapscan_setup();
 }
 
 /* Remove the directory and the scan buffers. */
@@ -950,8 +895,7 @@ group_teardown(void **state)
 {
     (void)state;
     remove_tmpdir();
-    munmap(needle, 4096);
-    munmap(chunk, CHUNK);
+    heapscan_teardown();
     return 0;
 }
 

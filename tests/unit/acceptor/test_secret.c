@@ -3,7 +3,6 @@
  * compare, and a proof that freeing wipes the bytes (scan of every writable
  * mapping through /proc/self/mem, as SSSD's test_sss_iobuf_secure does).
  */
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,93 +18,24 @@
 
 #include "internal.h"
 #include "secret.h"
+#include "heapscan.h"
 
-#define NEEDLE_LEN 32
-
-/* Under ASan the scan would walk terabytes of shadow memory: skip it there. */
-#if defined(__SANITIZE_ADDRESS__)
-#define HEAP_SCAN_POSSIBLE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define HEAP_SCAN_POSSIBLE 0
-#endif
-#endif
-#ifndef HEAP_SCAN_POSSIBLE
-#define HEAP_SCAN_POSSIBLE 1
-#endif
-#define CHUNK (1u << 20)
-
-/* Both live in private mappings that the scan skips. */
-static uint8_t *needle;
-static uint8_t *chunk;
-
-static bool
-in_range(uintptr_t a, uintptr_t lo, size_t len)
-{
-    return a >= lo && a < lo + len;
-}
-
-/* Count occurrences of the needle in writable memory, outside our buffers. */
-static int
-count_needle(void)
-{
-    FILE *maps = fopen("/proc/self/maps", "r");
-    int mem = open("/proc/self/mem", O_RDONLY);
-    char line[512];
-    int found = 0;
-
-    assert_non_null(maps);
-    assert_true(mem >= 0);
-    while (fgets(line, sizeof(line), maps) != NULL) {
-        unsigned long lo, hi;
-        char perms[5];
-
-        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
-            perms[1] != 'w')
-            continue;
-        if (strstr(line, "[vvar]") != NULL || strstr(line, "[vsyscall]") != NULL)
-            continue;
-        for (unsigned long off = lo; off < hi; off += CHUNK - NEEDLE_LEN) {
-            size_t want = hi - off < CHUNK ? hi - off : CHUNK;
-            ssize_t n = pread(mem, chunk, want, (off_t)off);
-
-            if (n < NEEDLE_LEN)
-                break;
-            for (ssize_t i = 0; i + NEEDLE_LEN <= n; i++) {
-                uintptr_t at = off + (uintptr_t)i;
-
-                if (chunk[i] != needle[0] || memcmp(chunk + i, needle, NEEDLE_LEN) != 0)
-                    continue;
-                if (in_range(at, (uintptr_t)needle, NEEDLE_LEN) ||
-                    in_range(at, (uintptr_t)chunk, CHUNK))
-                    continue;
-                found++;
-            }
-            memset(chunk, 0, CHUNK);
-            if ((size_t)n < want)
-                break;
-        }
-    }
-    fclose(maps);
-    close(mem);
-    return found;
-}
+#define NEEDLE_LEN HEAPSCAN_NEEDLE_LEN
+#define needle heapscan_needle
+#define count_needle heapscan_count
 
 static int
 setup_maps(void **state)
 {
     (void)state;
-    needle = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    chunk = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return needle == MAP_FAILED || chunk == MAP_FAILED ? -1 : 0;
+    return heapscan_setup();
 }
 
 static int
 teardown_maps(void **state)
 {
     (void)state;
-    munmap(needle, 4096);
-    munmap(chunk, CHUNK);
+    heapscan_teardown();
     return 0;
 }
 
@@ -132,7 +61,7 @@ test_free_wipes(void **state)
     credssp_secret *s;
 
     (void)state;
-    if (!HEAP_SCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
+    if (!HEAPSCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
         skip();
     s = make_needle_secret(CREDSSP_SECRET_PASSWORD);
     /* Positive control: the scanner sees the live secret. */
@@ -147,7 +76,7 @@ test_reset_wipes(void **state)
     credssp_secret *s;
 
     (void)state;
-    if (!HEAP_SCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
+    if (!HEAPSCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
         skip();
     s = make_needle_secret(CREDSSP_SECRET_KEY);
     assert_int_equal(count_needle(), 1);
@@ -163,7 +92,7 @@ test_dup_and_free_wipe_both(void **state)
     credssp_secret *s, *d = NULL;
 
     (void)state;
-    if (!HEAP_SCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
+    if (!HEAPSCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
         skip();
     s = make_needle_secret(CREDSSP_SECRET_PIN);
     assert_int_equal(credssp_secret_dup(s, &d), CREDSSP_OK);

@@ -5,7 +5,6 @@
  * (/proc/self/mem, as tests/unit/acceptor/test_secret.c does) and the count
  * of copies must be exactly the live secrets.
  */
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -23,69 +21,17 @@
 #include "credssp_pam.h"
 #include "result.h"
 #include "secret.h"
+#include "heapscan.h"
 
-#define NEEDLE_LEN 32
-#define CHUNK (1u << 20)
-
-static uint8_t *needle;   /* private mappings the scan skips */
-static uint8_t *chunk;
-
-static bool
-in_range(uintptr_t a, uintptr_t lo, size_t len)
-{
-    return a >= lo && a < lo + len;
-}
-
-/* Copies of the needle in writable memory, outside our own two buffers. */
-static int
-count_needle(void)
-{
-    FILE *maps = fopen("/proc/self/maps", "r");
-    int mem = open("/proc/self/mem", O_RDONLY);
-    char line[512];
-    int found = 0;
-
-    assert_non_null(maps);
-    assert_true(mem >= 0);
-    while (fgets(line, sizeof(line), maps) != NULL) {
-        unsigned long lo, hi;
-        char perms[5];
-
-        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
-            perms[1] != 'w' || strstr(line, "[vvar]") != NULL || strstr(line, "[vsyscall]") != NULL)
-            continue;
-        for (unsigned long off = lo; off < hi; off += CHUNK - NEEDLE_LEN) {
-            size_t want = hi - off < CHUNK ? hi - off : CHUNK;
-            ssize_t n = pread(mem, chunk, want, (off_t)off);
-
-            if (n < NEEDLE_LEN)
-                break;
-            for (ssize_t i = 0; i + NEEDLE_LEN <= n; i++) {
-                uintptr_t at = off + (uintptr_t)i;
-
-                if (chunk[i] != needle[0] || memcmp(chunk + i, needle, NEEDLE_LEN) != 0)
-                    continue;
-                if (!in_range(at, (uintptr_t)needle, NEEDLE_LEN) &&
-                    !in_range(at, (uintptr_t)chunk, CHUNK))
-                    found++;
-            }
-            memset(chunk, 0, CHUNK);
-            if ((size_t)n < want)
-                break;
-        }
-    }
-    fclose(maps);
-    close(mem);
-    return found;
-}
+#define NEEDLE_LEN HEAPSCAN_NEEDLE_LEN
+#define needle heapscan_needle
+#define count_needle heapscan_count
 
 static int
 setup(void **state)
 {
     (void)state;
-    needle = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    chunk = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (needle == MAP_FAILED || chunk == MAP_FAILED || RAND_bytes(needle, NEEDLE_LEN) != 1)
+    if (heapscan_setup() != 0 || RAND_bytes(needle, NEEDLE_LEN) != 1)
         return -1;
     for (size_t i = 0; i < NEEDLE_LEN; i++)
         needle[i] = (uint8_t)('a' + needle[i] % 26);   /* a printable password */
@@ -96,8 +42,7 @@ static int
 teardown(void **state)
 {
     (void)state;
-    munmap(needle, 4096);
-    munmap(chunk, CHUNK);
+    heapscan_teardown();
     return 0;
 }
 
