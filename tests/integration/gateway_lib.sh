@@ -369,6 +369,9 @@ gw_new_lines() { tail -n +"$(($2 + 1))" "$1" 2>/dev/null; }
 gw_full_session() {
     _out=$1
     shift
+    # An earlier connection's backend may still be logging (slow under ASan):
+    # count only what comes after sesman has been quiet for a moment.
+    gw_settle "$T/sesman.log"
     _from=$(gw_lines "$T/sesman.log")
     timeout 90 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore /size:800x600 "$@" \
         >"$T/$_out.out" 2>&1 &
@@ -395,6 +398,23 @@ gw_full_session() {
     kill "$_xf" 2>/dev/null
     wait "$_xf" 2>/dev/null
     return 0
+}
+
+# gw_settle FILE: wait (at most 20 s) until FILE stopped growing for 1.5 s.
+gw_settle() {
+    _last=-1
+    _same=0
+    for _ in $(seq 200); do
+        _now=$(wc -c <"$1" 2>/dev/null || echo 0)
+        if [ "$_now" = "$_last" ]; then
+            _same=$((_same + 1))
+            [ "$_same" -ge 15 ] && return 0
+        else
+            _same=0
+            _last=$_now
+        fi
+        sleep 0.1
+    done
 }
 
 # gw_wait_audit FILE N: wait until FILE has N audit lines.
