@@ -371,74 +371,6 @@ pump_engine(struct conn *c, credssp_status st, credssp_error *err_out)
     return credssp_engine_status(c->eng);
 }
 
-/* Report names for the result's enums. */
-static const char *
-mech_name(unsigned mech)
-{
-    if (mech & CREDSSP_MECH_KERBEROS)
-        return "kerberos";
-    if (mech & CREDSSP_MECH_NTLM)
-        return "ntlm";
-    return NULL;
-}
-
-static const char *
-binding_name(unsigned binding)
-{
-    switch (binding) {
-    case CREDSSP_BINDING_HASH:
-        return "hash";
-    case CREDSSP_BINDING_ECHO:
-        return "echo";
-    default:
-        return NULL;
-    }
-}
-
-static const char *
-cred_type_name(unsigned type)
-{
-    if (type & CREDSSP_CRED_REMOTE_GUARD)
-        return "remote_guard";
-    if (type & CREDSSP_CRED_RESTRICTED_ADMIN)
-        return "restricted_admin";
-    if (type & CREDSSP_CRED_SMARTCARD)
-        return "smartcard";
-    if (type & CREDSSP_CRED_PASSWORD)
-        return "password";
-    return "none";
-}
-
-/*
- * Copy what the result says into the report (borrowed strings: the report is
- * emitted while the engine is alive).  A failed exchange only documents mech,
- * version, principal and the errorCode sent; complete: it finished, so the
- * binding and credential fields are meaningful too.
- */
-static void
-fill_from_result(struct conn *c, const credssp_result *r, bool complete)
-{
-    unsigned mech;
-
-    if (r == NULL)
-        return;
-    c->rep.credssp_version = credssp_result_client_version(r);
-    mech = credssp_result_mech(r);
-    c->rep.mech = mech_name(mech);
-    c->rep.spnego = mech != CREDSSP_MECH_NONE ? (credssp_result_spnego(r) ? 1 : 0) : -1;
-    c->rep.principal = credssp_result_principal(r);
-    c->rep.error_code = credssp_result_error_code(r);
-    if (complete) {
-        const credssp_secret *s = credssp_result_secret(r);
-
-        c->rep.binding = binding_name(credssp_result_binding(r));
-        c->rep.user = credssp_result_user(r);
-        c->rep.domain = credssp_result_domain(r);
-        c->rep.cred_type = cred_type_name(credssp_result_cred_type(r));
-        c->rep.delivered = (s != NULL && credssp_secret_len(s) > 0) ? 1 : 0;
-    }
-}
-
 enum pam_verdict { PAM_VERDICT_SKIPPED, PAM_VERDICT_OK, PAM_VERDICT_DENIED };
 
 /* The local account PAM should log in: local name, else delegated user, else principal. */
@@ -484,7 +416,7 @@ start_pam(struct conn *c)
         c->rep.pam = credssp_error_name(ret);
         return false;
     }
-    fill_from_result(c, pam_job_result(c->pam), true);   /* strings now live in the job */
+    report_fill(&c->rep, pam_job_result(c->pam), true);   /* strings now live in the job */
     memset(&ev, 0, sizeof(ev));
     ev.events = EPOLLIN;
     ev.data.ptr = &c->w_pam;
@@ -650,7 +582,7 @@ mcs_input(struct conn *c, const uint8_t *data, size_t len)
 static void
 on_engine_done(struct conn *c)
 {
-    fill_from_result(c, credssp_engine_result(c->eng), true);
+    report_fill(&c->rep, credssp_engine_result(c->eng), true);
     if (c->srv->opt.pam_service == NULL) {
         c->rep.pam = "skipped";
         finish_done(c, PAM_VERDICT_SKIPPED);
@@ -704,7 +636,7 @@ on_engine_failed(struct conn *c, credssp_error local)
 {
     credssp_error err = local != CREDSSP_OK ? local : credssp_engine_error(c->eng);
 
-    fill_from_result(c, credssp_engine_result(c->eng), false);
+    report_fill(&c->rep, credssp_engine_result(c->eng), false);
     if (c->ans.selected == X224_PROTOCOL_HYBRID_EX) {
         /* Refused after authInfo (e.g. credential type): the TLS session is
          * still up, so say "denied" cleanly instead of a bare close. */
@@ -983,7 +915,7 @@ conn_on_timer(struct conn *c)
         conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT));
     } else if (c->state == CS_X224 || c->state == CS_TLS) {
         if (c->eng != NULL)
-            fill_from_result(c, credssp_engine_result(c->eng), false);
+            report_fill(&c->rep, credssp_engine_result(c->eng), false);
         c->rep.ending = "close";
         conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT));
     }

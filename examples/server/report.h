@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "credssp.h"
+
 #define REPORT_PEER_MAX 96u
 
 struct conn_report {
@@ -36,6 +38,14 @@ struct conn_report {
     const char *ending;           /* how the connection was ended */
     uint64_t elapsed_ms;
 };
+
+/*
+ * Copy what the result says into the report (borrowed strings: the report is
+ * emitted while the result is alive).  A failed exchange only documents mech,
+ * version, principal and the errorCode sent; complete: it finished, so the
+ * binding and credential fields are meaningful too.
+ */
+void report_fill(struct conn_report *rep, const credssp_result *r, bool complete);
 
 /* Emit the report: a JSON line on stdout, or a human line on stderr. */
 void report_emit(const struct conn_report *r, bool json);
