@@ -984,6 +984,9 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
     c->rep.spnego = -1;
     c->rep.delivered = -1;
     c->rep.eua = -1;
+    c->rep.rg_packages = -1;
+    c->rep.rg_service_ticket_len = -1;
+    c->rep.rg_tgt_len = -1;
     c->rep.pam = "skipped";
     format_peer(sa, salen, c->rep.peer, sizeof(c->rep.peer), c->host, sizeof(c->host));
     /* link first so conn_free can always unlink */

@@ -53,6 +53,11 @@ emit_json(const struct conn_report *r)
     json_str(&j, "principal", r->principal);
     json_str(&j, "cred_type", r->cred_type);
     json_bool(&j, "delivered", r->delivered);
+    if (r->rg_packages >= 0) {
+        json_int(&j, "rg_packages", r->rg_packages);
+        json_int(&j, "rg_service_ticket_len", r->rg_service_ticket_len);
+        json_int(&j, "rg_tgt_len", r->rg_tgt_len);
+    }
     json_str(&j, "outcome", r->outcome);
     if (r->error_code != 0) {
         hex32(hex, r->error_code, true);
@@ -220,5 +225,14 @@ report_fill(struct conn_report *rep, const credssp_result *r, bool complete)
         rep->domain = credssp_result_domain(r);
         rep->cred_type = cred_type_name(credssp_result_cred_type(r));
         rep->delivered = (s != NULL && credssp_secret_len(s) > 0) ? 1 : 0;
+        if (credssp_result_cred_type(r) == CREDSSP_CRED_REMOTE_GUARD) {
+            uint32_t st = 0, tgt = 0;
+
+            rep->rg_packages = (long)credssp_result_rg_package_count(r);
+            if (credssp_result_rg_ticket_logon(r, NULL, NULL, &st, &tgt) == CREDSSP_OK) {
+                rep->rg_service_ticket_len = st;
+                rep->rg_tgt_len = tgt;
+            }
+        }
     }
 }

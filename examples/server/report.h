@@ -30,6 +30,10 @@ struct conn_report {
     const char *principal;
     const char *cred_type;        /* "password", ..., "none"; NULL if not reached */
     int delivered;                /* a password / PIN arrived: 1, 0, -1 unknown */
+    /* Remote Guard (credType 6): what it carried, -1 = not a Remote Guard logon */
+    long rg_packages;             /* logon + supplemental credentials */
+    long rg_service_ticket_len;   /* KERB_TICKET_LOGON sizes (Kerberos logon package) */
+    long rg_tgt_len;
     const char *outcome;          /* "ok" or credssp_error_name() or a server outcome */
     uint32_t error_code;          /* NTSTATUS sent in errorCode, 0 = none */
     const char *pam;              /* PAM result or "skipped" */

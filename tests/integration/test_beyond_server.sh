@@ -142,7 +142,8 @@ expect_rc rg_bad 2 "eua: 05000000"
 il_server_wait
 il_expect_json "$T/on.json" 1 outcome=ok pam=ok cred_type=restricted_admin delivered=false
 il_expect_json "$T/on.json" 2 outcome=ok pam=ok cred_type=restricted_admin
-il_expect_json "$T/on.json" 3 outcome=ok pam=ok cred_type=remote_guard
+il_expect_json "$T/on.json" 3 outcome=ok pam=ok cred_type=remote_guard rg_packages=2 \
+    rg_service_ticket_len=40 rg_tgt_len=60
 il_expect_json "$T/on.json" 4 outcome=truncated pam=skipped eua=5
 il_ok "policy on: Restricted Admin (both encodings) and Remote Guard log in through pam_credssp trust"
 
