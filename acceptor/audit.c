@@ -29,27 +29,11 @@ escape(const char *s, char *out, size_t cap)
     return out;
 }
 
+/* A name, or "-" for none. */
 static const char *
-mech_name(unsigned mech)
+or_dash(const char *name)
 {
-    return mech == CREDSSP_MECH_NTLM ? "ntlm" : mech == CREDSSP_MECH_KERBEROS ? "kerberos" : "-";
-}
-
-static const char *
-cred_name(unsigned type)
-{
-    switch (type) {
-    case CREDSSP_CRED_PASSWORD:
-        return "password";
-    case CREDSSP_CRED_SMARTCARD:
-        return "smartcard";
-    case CREDSSP_CRED_RESTRICTED_ADMIN:
-        return "restricted_admin";
-    case CREDSSP_CRED_REMOTE_GUARD:
-        return "remote_guard";
-    default:
-        return "none";
-    }
+    return name != NULL ? name : "-";
 }
 
 void
@@ -65,14 +49,12 @@ cssp_audit(struct credssp_engine *e)
              "credssp: peer=%s outcome=%s mech=%s spnego=%s version=%d binding=%s "
              "principal=%s user=%s domain=%s cred=%s error_code=0x%08x elapsed_ms=%llu%s%s",
              escape(e->peer, peer, sizeof(peer)), credssp_error_name(e->err),
-             mech_name(r->mech), r->spnego ? "yes" : "no", r->client_version,
-             r->binding == CREDSSP_BINDING_HASH   ? "hash"
-             : r->binding == CREDSSP_BINDING_ECHO ? "echo"
-                                                  : "-",
+             or_dash(credssp_mech_name(r->mech)), r->spnego ? "yes" : "no", r->client_version,
+             or_dash(credssp_binding_name(r->binding)),
              escape(r->principal, principal, sizeof(principal)),
              escape(credssp_result_user(r), user, sizeof(user)),
              escape(credssp_result_domain(r), domain, sizeof(domain)),
-             cred_name(r->cred_type), r->error_code,
+             or_dash(credssp_cred_type_name(r->cred_type)), r->error_code,
              (unsigned long long)(cssp_now_ms() - e->start_ms),
              e->gss.status_text[0] != '\0' ? " gss=" : "", e->gss.status_text);
 }

@@ -243,3 +243,48 @@ credssp_result_error_code(const credssp_result *r)
 {
     return r != NULL ? r->error_code : 0;
 }
+
+CREDSSP_API const char *
+credssp_mech_name(unsigned mech)
+{
+    switch (mech) {
+    case CREDSSP_MECH_NTLM:
+        return "ntlm";
+    case CREDSSP_MECH_KERBEROS:
+        return "kerberos";
+    default:
+        return NULL;
+    }
+}
+
+CREDSSP_API const char *
+credssp_binding_name(unsigned binding)
+{
+    switch (binding) {
+    case CREDSSP_BINDING_HASH:
+        return "hash";
+    case CREDSSP_BINDING_ECHO:
+        return "echo";
+    default:
+        return NULL;
+    }
+}
+
+CREDSSP_API const char *
+credssp_cred_type_name(unsigned type)
+{
+    switch (type) {
+    case CREDSSP_CRED_NONE:
+        return "none";
+    case CREDSSP_CRED_PASSWORD:
+        return "password";
+    case CREDSSP_CRED_SMARTCARD:
+        return "smartcard";
+    case CREDSSP_CRED_RESTRICTED_ADMIN:
+        return "restricted_admin";
+    case CREDSSP_CRED_REMOTE_GUARD:
+        return "remote_guard";
+    default:
+        return NULL;
+    }
+}

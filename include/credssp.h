@@ -267,6 +267,15 @@ credssp_result_rg_ticket_logon(const credssp_result *r, uint32_t *message_type_o
                                uint32_t *tgt_len_out);
 /* The NTSTATUS sent to the client in errorCode, 0 if none. */
 CREDSSP_API uint32_t credssp_result_error_code(const credssp_result *r);
+/*
+ * Stable lower-case names for logs and reports: "ntlm" / "kerberos",
+ * "hash" / "echo", "password" / "smartcard" / "restricted_admin" /
+ * "remote_guard" / "none".  NULL for CREDSSP_MECH_NONE, CREDSSP_BINDING_NONE
+ * and unknown values.
+ */
+CREDSSP_API const char *credssp_mech_name(unsigned mech);
+CREDSSP_API const char *credssp_binding_name(unsigned binding);
+CREDSSP_API const char *credssp_cred_type_name(unsigned type);
 /* Results returned by credssp_engine_take_result are owned by the caller. */
 CREDSSP_API void credssp_result_free(credssp_result *r);
 

@@ -127,8 +127,8 @@ audit(const struct pcssp_ctx *ctx, const credssp_result *r, int prio, const char
 {
     const void *rhost = NULL;
     char b_user[128], b_host[128], b_id[256], b_del[256];
-    unsigned mech = credssp_result_mech(r);
-    unsigned cred = credssp_result_cred_type(r);
+    const char *mech_name = credssp_mech_name(credssp_result_mech(r));
+    const char *cred_name = credssp_cred_type_name(credssp_result_cred_type(r));
 
     (void)pam_get_item(ctx->pamh, PAM_RHOST, &rhost);
     pcssp_log(ctx, prio,
@@ -138,12 +138,8 @@ audit(const struct pcssp_ctx *ctx, const credssp_result *r, int prio, const char
               pcssp_printable(rhost, b_host, sizeof(b_host)),
               pcssp_printable(credssp_result_principal(r), b_id, sizeof(b_id)),
               pcssp_printable(credssp_result_user(r), b_del, sizeof(b_del)),
-              mech == CREDSSP_MECH_KERBEROS ? "kerberos" : mech == CREDSSP_MECH_NTLM ? "ntlm" : "none",
-              credssp_result_client_version(r),
-              cred == CREDSSP_CRED_PASSWORD ? "password" :
-              cred == CREDSSP_CRED_SMARTCARD ? "smartcard" :
-              cred == CREDSSP_CRED_RESTRICTED_ADMIN ? "restricted_admin" :
-              cred == CREDSSP_CRED_REMOTE_GUARD ? "remote_guard" : "none",
+              mech_name != NULL ? mech_name : "none", credssp_result_client_version(r),
+              cred_name != NULL ? cred_name : "none",
               outcome, detail != NULL ? " reason=" : "", detail != NULL ? detail : "");
 }
 

@@ -25,24 +25,6 @@
 
 #define SMALL_PDU_MAX 64u
 
-/* Report names of a credential type. */
-static const char *
-cred_type_name(unsigned type)
-{
-    switch (type) {
-    case CREDSSP_CRED_PASSWORD:
-        return "password";
-    case CREDSSP_CRED_SMARTCARD:
-        return "smartcard";
-    case CREDSSP_CRED_RESTRICTED_ADMIN:
-        return "restricted_admin";
-    case CREDSSP_CRED_REMOTE_GUARD:
-        return "remote_guard";
-    default:
-        return "none";
-    }
-}
-
 /* Copy the names of the result for the report (the result is freed soon). */
 static void
 remember(struct gw_conn *c, const credssp_result *r)
@@ -53,10 +35,8 @@ remember(struct gw_conn *c, const credssp_result *r)
     unsigned mech = credssp_result_mech(r);
 
     c->rep.credssp_version = credssp_result_client_version(r);
-    c->rep.mech = mech == CREDSSP_MECH_KERBEROS ? "kerberos"
-                  : mech == CREDSSP_MECH_NTLM   ? "ntlm"
-                                                : NULL;
-    c->rep.cred_type = cred_type_name(credssp_result_cred_type(r));
+    c->rep.mech = credssp_mech_name(mech);
+    c->rep.cred_type = credssp_cred_type_name(credssp_result_cred_type(r));
     free(c->principal);
     free(c->user);
     free(c->domain);

@@ -26,9 +26,7 @@ gw_front_report_failure(struct gw_conn *c)
     if (r == NULL)
         return;
     c->rep.credssp_version = credssp_result_client_version(r);
-    c->rep.mech = credssp_result_mech(r) == CREDSSP_MECH_KERBEROS ? "kerberos"
-                  : credssp_result_mech(r) == CREDSSP_MECH_NTLM   ? "ntlm"
-                                                                  : NULL;
+    c->rep.mech = credssp_mech_name(credssp_result_mech(r));
     free(c->principal);
     c->principal = credssp_result_principal(r) != NULL ? strdup(credssp_result_principal(r))
                                                        : NULL;

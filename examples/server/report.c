@@ -166,44 +166,6 @@ report_emit(const struct conn_report *r, bool json)
         emit_human(r);
 }
 
-/* Report names for the result's enums. */
-static const char *
-mech_name(unsigned mech)
-{
-    if (mech & CREDSSP_MECH_KERBEROS)
-        return "kerberos";
-    if (mech & CREDSSP_MECH_NTLM)
-        return "ntlm";
-    return NULL;
-}
-
-static const char *
-binding_name(unsigned binding)
-{
-    switch (binding) {
-    case CREDSSP_BINDING_HASH:
-        return "hash";
-    case CREDSSP_BINDING_ECHO:
-        return "echo";
-    default:
-        return NULL;
-    }
-}
-
-static const char *
-cred_type_name(unsigned type)
-{
-    if (type & CREDSSP_CRED_REMOTE_GUARD)
-        return "remote_guard";
-    if (type & CREDSSP_CRED_RESTRICTED_ADMIN)
-        return "restricted_admin";
-    if (type & CREDSSP_CRED_SMARTCARD)
-        return "smartcard";
-    if (type & CREDSSP_CRED_PASSWORD)
-        return "password";
-    return "none";
-}
-
 void
 report_fill(struct conn_report *rep, const credssp_result *r, bool complete)
 {
@@ -213,17 +175,17 @@ report_fill(struct conn_report *rep, const credssp_result *r, bool complete)
         return;
     rep->credssp_version = credssp_result_client_version(r);
     mech = credssp_result_mech(r);
-    rep->mech = mech_name(mech);
+    rep->mech = credssp_mech_name(mech);
     rep->spnego = mech != CREDSSP_MECH_NONE ? (credssp_result_spnego(r) ? 1 : 0) : -1;
     rep->principal = credssp_result_principal(r);
     rep->error_code = credssp_result_error_code(r);
     if (complete) {
         const credssp_secret *s = credssp_result_secret(r);
 
-        rep->binding = binding_name(credssp_result_binding(r));
+        rep->binding = credssp_binding_name(credssp_result_binding(r));
         rep->user = credssp_result_user(r);
         rep->domain = credssp_result_domain(r);
-        rep->cred_type = cred_type_name(credssp_result_cred_type(r));
+        rep->cred_type = credssp_cred_type_name(credssp_result_cred_type(r));
         rep->delivered = (s != NULL && credssp_secret_len(s) > 0) ? 1 : 0;
         if (credssp_result_cred_type(r) == CREDSSP_CRED_REMOTE_GUARD) {
             uint32_t st = 0, tgt = 0;
