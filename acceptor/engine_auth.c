@@ -94,6 +94,10 @@ cssp_engine_fail(struct credssp_engine *e, credssp_error err)
     if (e->mode == CREDSSP_TLS_ENGINE && !e->late_failure)
         credssp_engine_shutdown(e);
     cssp_audit(e);
+    /* A refused credential (policy, identity) is no use to anyone: wipe it now,
+     * not when the application frees the engine. */
+    if (e->result != NULL)
+        cssp_ts_credentials_clear(&e->result->creds);
 }
 
 void
@@ -205,6 +209,8 @@ handle_nego(struct credssp_engine *e, const struct cssp_ts_request *req)
     }
     ret = cssp_gss_accept(&e->gss, e->cred, req->nego_token, req->nego_token_len, &token,
                           &token_len);
+    if (e->cfg->lookup != NULL)
+        cssp_gss_lookup_forget(&e->gss);
     if (ret != CREDSSP_OK)
         goto cleanup;
     if (!e->gss.complete) {

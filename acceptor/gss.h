@@ -73,5 +73,7 @@ CSSP_WUR credssp_error cssp_gss_lookup_begin(const struct credssp_config *cfg,
 CSSP_WUR credssp_error cssp_gss_lookup_prepare(const struct credssp_config *cfg,
                                                struct cssp_gss *g, const uint8_t *token,
                                                size_t len);
+/* Empty the memfd once gss-ntlmssp has read it: the hash lives no longer. */
+void cssp_gss_lookup_forget(struct cssp_gss *g);
 
 #endif /* CSSP_GSS_H */

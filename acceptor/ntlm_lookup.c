@@ -164,3 +164,11 @@ cleanup:
     free(domain);
     return ret;
 }
+
+void
+cssp_gss_lookup_forget(struct cssp_gss *g)
+{
+    /* Truncation frees the pages; the kernel zeroes them before any reuse. */
+    if (g->keyfile_fd >= 0)
+        (void)ftruncate(g->keyfile_fd, 0);
+}

@@ -326,7 +326,10 @@ CREDSSP_API const uint8_t *credssp_engine_output(credssp_engine *e, size_t *len_
 CREDSSP_API void credssp_engine_output_consumed(credssp_engine *e, size_t n);
 CREDSSP_API credssp_status credssp_engine_status(const credssp_engine *e);
 CREDSSP_API credssp_error credssp_engine_error(const credssp_engine *e);
-/* Valid once DONE (and partially once FAILED: mech, version, principal). */
+/*
+ * Valid once DONE (and partially once FAILED: mech, version, principal; a
+ * failed exchange's delegated credentials are already wiped).
+ */
 CREDSSP_API const credssp_result *credssp_engine_result(const credssp_engine *e);
 /* Move the result out of the engine (e.g. to a PAM worker); NULL if none. */
 CREDSSP_API credssp_result *credssp_engine_take_result(credssp_engine *e);

@@ -367,4 +367,7 @@ test_identity_mismatch(void **state)
     lb_cfg_init(&cfg);
     lb_run(&lb_cur, &cfg, &o);
     lb_expect_fail(&lb_cur, CREDSSP_E_IDENTITY_MISMATCH);
+    /* the refused credential was wiped at once, not kept until engine_free */
+    assert_null(credssp_result_secret(credssp_engine_result(lb_cur.e)));
+    assert_null(credssp_result_user(credssp_engine_result(lb_cur.e)));
 }

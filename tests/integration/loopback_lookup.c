@@ -13,6 +13,9 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
+#include "engine.h"
 #include "loopback.h"
 #include "loopback_cases.h"
 
@@ -33,6 +36,14 @@ test_lookup_ok(void **state)
     assert_int_equal(lb_lookup_calls, 1);
     assert_string_equal(lb_lookup_user, "alice");
     assert_string_equal(lb_lookup_domain, "TESTDOM");
+    /* the one-line key file held the hash only while gss-ntlmssp read it */
+    {
+        struct stat st;
+
+        assert_true(lb_cur.e->gss.keyfile_fd >= 0);
+        assert_int_equal(fstat(lb_cur.e->gss.keyfile_fd, &st), 0);
+        assert_int_equal(st.st_size, 0);
+    }
 }
 
 /*

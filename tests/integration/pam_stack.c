@@ -135,9 +135,13 @@ assert_user_tgt(const char *ccname)
     krb5_creds c;
     char *name = NULL;
     bool tgt = false;
+    const char *uid = getenv("PAM_STACK_USER_UID");
+    char *end = NULL;
 
+    assert_non_null(uid);
     assert_int_equal(stat(path, &st), 0);
-    assert_int_equal(st.st_uid, (uid_t)atoi(getenv("PAM_STACK_USER_UID")));
+    assert_int_equal(st.st_uid, (uid_t)strtoul(uid, &end, 10));
+    assert_true(end != uid && *end == '\0');
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(krb5_init_context(&k), 0);
     assert_int_equal(krb5_cc_resolve(k, ccname, &cc), 0);
