@@ -23,6 +23,7 @@
 #include "capture.h"
 #include "cert.h"
 #include "credssp_pam.h"
+#include "frontend.h"
 #include "loop.h"
 
 enum {
@@ -144,23 +145,6 @@ valid_session(const char *s)
             return false;
     }
     return true;
-}
-
-/* Library log lines: stderr, control characters neutralised. */
-static void
-log_stderr(void *userdata, int level, const char *msg)
-{
-    static const char *const names[] = { "emerg", "alert", "crit", "err",
-                                         "warning", "notice", "info", "debug" };
-    char line[1024];
-    size_t i;
-
-    (void)userdata;
-    for (i = 0; msg != NULL && msg[i] != '\0' && i + 1 < sizeof(line); i++)
-        line[i] = ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f) ? '?' : msg[i];
-    line[i] = '\0';
-    fprintf(stderr, "credssp[%s]: %s\n", (level >= 0 && level <= 7) ? names[level] : "log",
-            line);
 }
 
 /* One numeric option. */
@@ -295,55 +279,18 @@ static credssp_error
 make_config(struct gateway *gw)
 {
     const struct gw_opts *o = &gw->opt;
-    /* Every type is accepted by the engine; admit.c applies the gateway's policy. */
-    unsigned types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
-                     CREDSSP_CRED_RESTRICTED_ADMIN | CREDSSP_CRED_REMOTE_GUARD;
-    credssp_config *cfg = NULL;
-    credssp_error ret;
+    struct frontend_config fc = {
+        .ssl_ctx = gw->front_ctx,
+        .keytab = o->keytab,
+        .ntlm_keyfile = o->ntlm_keyfile,
+        .min_version = o->min_version,
+        /* Every type is accepted by the engine; admit.c applies the gateway's policy. */
+        .cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
+                      CREDSSP_CRED_RESTRICTED_ADMIN | CREDSSP_CRED_REMOTE_GUARD,
+        .timeout_ms = o->timeout_ms,
+    };
 
-    ret = credssp_config_new(&cfg);
-    if (ret != CREDSSP_OK)
-        return ret;
-    credssp_config_set_log(cfg, log_stderr, NULL);
-    ret = credssp_config_set_ssl_ctx(cfg, gw->front_ctx);
-    if (ret == CREDSSP_OK && o->keytab != NULL)
-        ret = credssp_config_set_keytab(cfg, o->keytab);
-    if (ret == CREDSSP_OK && o->ntlm_keyfile != NULL)
-        ret = credssp_config_set_ntlm_keyfile(cfg, o->ntlm_keyfile);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_set_min_version(cfg, o->min_version);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_set_cred_types(cfg, types);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_set_limits(cfg, 65539u, 16u, o->timeout_ms);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_prepare(cfg);
-    if (ret != CREDSSP_OK) {
-        credssp_config_free(cfg);
-        return ret;
-    }
-    gw->cfg = cfg;
-    return CREDSSP_OK;
-}
-
-/* Write the bound port to a file (temp + rename). */
-static int
-write_port_file(const char *path, unsigned port)
-{
-    char tmp[4096];
-    FILE *f;
-
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-        return -1;
-    f = fopen(tmp, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f, "%u\n", port);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        (void)unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return frontend_make_config(&fc, &gw->cfg);
 }
 
 /* TLS contexts (both sides), capture file, acceptor configuration. */
@@ -434,7 +381,7 @@ main(int argc, char **argv)
     fprintf(stderr, GW_NAME ": listening on %s (port %u), backend %s, mode %s%s\n",
             gw.opt.listen, port, gw.backend.text,
             gw.opt.mode == GW_MODE_TOKEN ? "token" : "password", gw.opt.trust ? " (trust)" : "");
-    if (gw.opt.port_file != NULL && write_port_file(gw.opt.port_file, port) != 0) {
+    if (gw.opt.port_file != NULL && frontend_write_port_file(gw.opt.port_file, port) != 0) {
         fprintf(stderr, GW_NAME ": cannot write %s: %s\n", gw.opt.port_file, strerror(errno));
         (void)close(lfd);
         teardown(&gw);

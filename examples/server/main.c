@@ -17,6 +17,7 @@
 
 #include "cert.h"
 #include "loop.h"
+#include "frontend.h"
 #include "server.h"
 
 enum {
@@ -140,23 +141,6 @@ parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *ou
     return 0;
 }
 
-/* Audit lines of the library: stderr, control characters neutralised. */
-static void
-log_stderr(void *userdata, int level, const char *msg)
-{
-    static const char *const names[] = { "emerg", "alert", "crit", "err",
-                                         "warning", "notice", "info", "debug" };
-    char line[1024];
-    size_t i;
-
-    (void)userdata;
-    for (i = 0; msg != NULL && msg[i] != '\0' && i + 1 < sizeof(line); i++)
-        line[i] = ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f) ? '?' : msg[i];
-    line[i] = '\0';
-    fprintf(stderr, "credssp[%s]: %s\n", (level >= 0 && level <= 7) ? names[level] : "log",
-            line);
-}
-
 /* Parse argv into opt; 0 ok, 1 --help, -1 error. */
 static int
 parse_args(int argc, char **argv, struct server_opts *opt)
@@ -260,57 +244,18 @@ static credssp_error
 make_config(struct server *srv)
 {
     const struct server_opts *o = &srv->opt;
-    unsigned types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD;
-    credssp_config *cfg = NULL;
-    credssp_error ret;
+    struct frontend_config fc = {
+        .ssl_ctx = srv->ssl_ctx,
+        .keytab = o->keytab,
+        .ntlm_keyfile = o->ntlm_keyfile,
+        .min_version = o->min_version,
+        .cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
+                      (o->allow_restricted_admin ? CREDSSP_CRED_RESTRICTED_ADMIN : 0) |
+                      (o->allow_remote_guard ? CREDSSP_CRED_REMOTE_GUARD : 0),
+        .timeout_ms = o->timeout_ms,
+    };
 
-    if (o->allow_restricted_admin)
-        types |= CREDSSP_CRED_RESTRICTED_ADMIN;
-    if (o->allow_remote_guard)
-        types |= CREDSSP_CRED_REMOTE_GUARD;
-    ret = credssp_config_new(&cfg);
-    if (ret != CREDSSP_OK)
-        return ret;
-    credssp_config_set_log(cfg, log_stderr, NULL);
-    ret = credssp_config_set_ssl_ctx(cfg, srv->ssl_ctx);
-    if (ret == CREDSSP_OK && o->keytab != NULL)
-        ret = credssp_config_set_keytab(cfg, o->keytab);
-    if (ret == CREDSSP_OK && o->ntlm_keyfile != NULL)
-        ret = credssp_config_set_ntlm_keyfile(cfg, o->ntlm_keyfile);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_set_min_version(cfg, o->min_version);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_set_cred_types(cfg, types);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_set_limits(cfg, 65539u, 16u, o->timeout_ms);
-    if (ret == CREDSSP_OK)
-        ret = credssp_config_prepare(cfg);
-    if (ret != CREDSSP_OK) {
-        credssp_config_free(cfg);
-        return ret;
-    }
-    srv->cfg = cfg;
-    return CREDSSP_OK;
-}
-
-/* Write the bound port to a file (temp + rename, so readers see it whole). */
-static int
-write_port_file(const char *path, unsigned port)
-{
-    char tmp[4096];
-    FILE *f;
-
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-        return -1;
-    f = fopen(tmp, "w");
-    if (f == NULL)
-        return -1;
-    fprintf(f, "%u\n", port);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        (void)unlink(tmp);
-        return -1;
-    }
-    return 0;
+    return frontend_make_config(&fc, &srv->cfg);
 }
 
 int
@@ -354,7 +299,7 @@ main(int argc, char **argv)
     }
     fprintf(stderr, "credssp-server: listening on %s (port %u)%s\n", srv.opt.listen, port,
             srv.opt.tls_only ? ", TLS-only baseline" : "");
-    if (srv.opt.port_file != NULL && write_port_file(srv.opt.port_file, port) != 0) {
+    if (srv.opt.port_file != NULL && frontend_write_port_file(srv.opt.port_file, port) != 0) {
         fprintf(stderr, "credssp-server: cannot write %s: %s\n", srv.opt.port_file,
                 strerror(errno));
         (void)close(lfd);

@@ -1,0 +1,29 @@
+/*
+ * frontend.h - what credssp-server and credssp-gateway share around the
+ * acceptor: the library's log sink, the acceptor configuration (MS-CSSP 3.1.5
+ * policy), and the port file the tests read.
+ */
+#ifndef CSSP_EXAMPLE_FRONTEND_H
+#define CSSP_EXAMPLE_FRONTEND_H
+
+#include <openssl/ssl.h>
+
+#include "credssp.h"
+
+struct frontend_config {
+    SSL_CTX *ssl_ctx;           /* the front TLS context (a reference is taken) */
+    const char *keytab;         /* NULL: none */
+    const char *ntlm_keyfile;   /* NULL: gss-ntlmssp defaults (winbind) */
+    int min_version;
+    unsigned cred_types;        /* enum credssp_cred_type bits the engine accepts */
+    unsigned timeout_ms;
+};
+
+/* Library audit lines on stderr, control characters neutralised. */
+void frontend_log_stderr(void *userdata, int level, const char *msg);
+/* Build and prepare the shared acceptor configuration. */
+credssp_error frontend_make_config(const struct frontend_config *fc, credssp_config **out);
+/* Write the bound port to path (temp file + rename, so readers see it whole); 0 = ok. */
+int frontend_write_port_file(const char *path, unsigned port);
+
+#endif /* CSSP_EXAMPLE_FRONTEND_H */
