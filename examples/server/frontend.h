@@ -1,7 +1,7 @@
 /*
  * frontend.h - what credssp-server and credssp-gateway share around the
- * acceptor: the library's log sink, the acceptor configuration (MS-CSSP 3.1.5
- * policy), and the port file the tests read.
+ * acceptor: the listening socket, the library's log sink, the acceptor
+ * configuration (MS-CSSP 3.1.5 policy), and the port file the tests read.
  */
 #ifndef CSSP_EXAMPLE_FRONTEND_H
 #define CSSP_EXAMPLE_FRONTEND_H
@@ -23,6 +23,12 @@ struct frontend_config {
 void frontend_log_stderr(void *userdata, int level, const char *msg);
 /* Build and prepare the shared acceptor configuration. */
 credssp_error frontend_make_config(const struct frontend_config *fc, credssp_config **out);
+/*
+ * Open a nonblocking listening socket on "HOST:PORT" or "[V6]:PORT" (the first
+ * address that binds, SOMAXCONN backlog); *port_out is the bound port (for
+ * port 0).  Messages go to stderr prefixed with prog.  0 = ok, -1 = failed.
+ */
+int frontend_listen(const char *prog, const char *spec, int *fd_out, unsigned *port_out);
 /* Write the bound port to path (temp file + rename, so readers see it whole); 0 = ok. */
 int frontend_write_port_file(const char *path, unsigned port);
 

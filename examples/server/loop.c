@@ -24,11 +24,10 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "frontend.h"
 #include "loop.h"
 
 #define MAX_EVENTS 64
-#define LISTEN_BACKLOG SOMAXCONN   /* bursts of 1,000 connects (docs/PERFORMANCE.md) */
-#define HOST_MAX 256
 
 struct listener {
     int fd;
@@ -37,90 +36,11 @@ struct listener {
     struct watch w;
 };
 
-/* Split "HOST:PORT" / "[HOST]:PORT" into host and port strings. */
-static int
-split_spec(const char *spec, char *host, size_t hcap, char *port, size_t pcap)
-{
-    const char *colon;
-    size_t hlen;
-
-    if (spec[0] == '[') {
-        const char *end = strchr(spec, ']');
-
-        if (end == NULL || end[1] != ':')
-            return -1;
-        hlen = (size_t)(end - spec - 1);
-        spec++;
-        colon = end + 1;
-    } else {
-        colon = strrchr(spec, ':');
-        if (colon == NULL)
-            return -1;
-        hlen = (size_t)(colon - spec);
-    }
-    if (hlen == 0 || hlen >= hcap || strlen(colon + 1) == 0 || strlen(colon + 1) >= pcap)
-        return -1;
-    memcpy(host, spec, hlen);
-    host[hlen] = '\0';
-    (void)snprintf(port, pcap, "%s", colon + 1);
-    for (const char *p = port; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-    }
-    return strtoul(port, NULL, 10) <= 65535ul ? 0 : -1;
-}
-
-/* Open the listening socket (the first address of HOST that binds). */
+/* Open the listening socket (frontend.c; messages prefixed like ours). */
 int
 loop_listen(const char *spec, int *fd_out, unsigned *port_out)
 {
-    char host[HOST_MAX];
-    char port[8];
-    struct addrinfo hints, *res = NULL;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    int fd = -1, rc, one = 1;
-
-    *fd_out = -1;
-    *port_out = 0;
-    if (split_spec(spec, host, sizeof(host), port, sizeof(port)) != 0) {
-        fprintf(stderr, "credssp-server: --listen wants HOST:PORT or [V6]:PORT, got '%s'\n",
-                spec);
-        return -1;
-    }
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, "credssp-server: %s: %s\n", host, gai_strerror(rc));
-        return -1;
-    }
-    for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            continue;
-        (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (ai->ai_family == AF_INET6)
-            (void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, LISTEN_BACKLOG) == 0)
-            break;
-        fprintf(stderr, "credssp-server: bind/listen %s: %s\n", spec, strerror(errno));
-        (void)close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0)
-        return -1;
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-        if (ss.ss_family == AF_INET)
-            *port_out = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-        else if (ss.ss_family == AF_INET6)
-            *port_out = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-    }
-    *fd_out = fd;
-    return 0;
+    return frontend_listen("credssp-server", spec, fd_out, port_out);
 }
 
 /* Add or remove the listening socket from the epoll set. */
