@@ -10,8 +10,9 @@
 
 #include "tls.h"
 
-credssp_error
-cssp_tls_init(struct cssp_tls *t, SSL_CTX *ctx)
+/* An SSL over two fresh memory BIOs, in the server or the client role. */
+static credssp_error
+tls_init_role(struct cssp_tls *t, SSL_CTX *ctx, bool server)
 {
     *t = (struct cssp_tls){ 0 };
     if (ctx == NULL)
@@ -25,8 +26,23 @@ cssp_tls_init(struct cssp_tls *t, SSL_CTX *ctx)
     }
     BIO_set_mem_eof_return(t->rbio, -1);   /* empty = retry, not EOF */
     SSL_set_bio(t->ssl, t->rbio, t->wbio);  /* SSL owns both now */
-    SSL_set_accept_state(t->ssl);
+    if (server)
+        SSL_set_accept_state(t->ssl);
+    else
+        SSL_set_connect_state(t->ssl);
     return CREDSSP_OK;
+}
+
+credssp_error
+cssp_tls_init(struct cssp_tls *t, SSL_CTX *ctx)
+{
+    return tls_init_role(t, ctx, true);
+}
+
+credssp_error
+cssp_tls_init_client(struct cssp_tls *t, SSL_CTX *ctx)
+{
+    return tls_init_role(t, ctx, false);
 }
 
 void

@@ -1,5 +1,6 @@
 /*
- * tls.h - engine-owned TLS server over memory BIOs (MS-CSSP 3.1.5 step 1).
+ * tls.h - TLS over memory BIOs: the engine-owned server (MS-CSSP 3.1.5 step 1),
+ * and a client for the examples.
  */
 #ifndef CSSP_TLS_H
 #define CSSP_TLS_H
@@ -16,6 +17,8 @@ struct cssp_tls {
 };
 
 CSSP_WUR credssp_error cssp_tls_init(struct cssp_tls *t, SSL_CTX *ctx);
+/* The same in the client role (credssp-gateway's connection to xrdp). */
+CSSP_WUR credssp_error cssp_tls_init_client(struct cssp_tls *t, SSL_CTX *ctx);
 void cssp_tls_clear(struct cssp_tls *t);
 /* Queue ciphertext received from the peer. */
 CSSP_WUR credssp_error cssp_tls_feed(struct cssp_tls *t, const uint8_t *data, size_t len);

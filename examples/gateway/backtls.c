@@ -16,12 +16,11 @@
 #include <openssl/pem.h>
 
 #include "backtls.h"
+#include "tls.h"
 
+/* The library's memory-BIO TLS (acceptor/tls.c), in the client role. */
 struct backtls {
-    SSL *ssl;
-    BIO *rbio;     /* ciphertext from xrdp (we write, SSL reads) */
-    BIO *wbio;     /* ciphertext to xrdp (SSL writes, we read) */
-    bool established;
+    struct cssp_tls tls;
 };
 
 /* The client SSL_CTX. */
@@ -69,25 +68,16 @@ credssp_error
 backtls_new(SSL_CTX *ctx, struct backtls **out)
 {
     struct backtls *t = calloc(1, sizeof(*t));
+    credssp_error ret;
 
     *out = NULL;
     if (t == NULL)
         return CREDSSP_E_NOMEM;
-    t->ssl = SSL_new(ctx);
-    t->rbio = BIO_new(BIO_s_mem());
-    t->wbio = BIO_new(BIO_s_mem());
-    if (t->ssl == NULL || t->rbio == NULL || t->wbio == NULL) {
-        if (t->ssl == NULL) {
-            BIO_free(t->rbio);
-            BIO_free(t->wbio);
-            t->rbio = t->wbio = NULL;
-        }
-        backtls_free(t);
-        return CREDSSP_E_NOMEM;
+    ret = cssp_tls_init_client(&t->tls, ctx);
+    if (ret != CREDSSP_OK) {
+        free(t);
+        return ret;
     }
-    BIO_set_mem_eof_return(t->rbio, -1);   /* empty = retry, not EOF */
-    SSL_set_bio(t->ssl, t->rbio, t->wbio);  /* SSL owns both now */
-    SSL_set_connect_state(t->ssl);
     *out = t;
     return CREDSSP_OK;
 }
@@ -98,112 +88,59 @@ backtls_free(struct backtls *t)
 {
     if (t == NULL)
         return;
-    if (t->ssl != NULL) {
-        SSL_free(t->ssl);
-    } else {
-        BIO_free(t->rbio);
-        BIO_free(t->wbio);
-    }
+    cssp_tls_clear(&t->tls);
     free(t);
-}
-
-/* Retry conditions are fine; a close is CLOSED; anything else TLS. */
-static credssp_error
-ssl_result(struct backtls *t, int rc)
-{
-    int e = SSL_get_error(t->ssl, rc);
-
-    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-        return CREDSSP_OK;
-    ERR_clear_error();
-    return e == SSL_ERROR_ZERO_RETURN ? CREDSSP_E_CLOSED : CREDSSP_E_TLS;
 }
 
 /* Queue ciphertext from xrdp. */
 credssp_error
 backtls_feed(struct backtls *t, const uint8_t *data, size_t len)
 {
-    if (len == 0)
-        return CREDSSP_OK;
-    if (len > INT32_MAX || BIO_write(t->rbio, data, (int)len) != (int)len)
-        return CREDSSP_E_NOMEM;
-    return CREDSSP_OK;
+    return cssp_tls_feed(&t->tls, data, len);
 }
 
 /* Advance the handshake. */
 credssp_error
 backtls_handshake(struct backtls *t, bool *done_out)
 {
-    int rc;
+    credssp_error ret = cssp_tls_handshake(&t->tls);
 
-    *done_out = t->established;
-    if (t->established)
-        return CREDSSP_OK;
-    rc = SSL_do_handshake(t->ssl);
-    if (rc == 1) {
-        t->established = true;
-        *done_out = true;
-        return CREDSSP_OK;
-    }
-    return ssl_result(t, rc);
+    *done_out = t->tls.established;
+    return ret;
 }
 
 /* Decrypt what is there. */
 credssp_error
 backtls_read(struct backtls *t, uint8_t *buf, size_t cap, size_t *n_out)
 {
-    size_t n = 0;
-    int rc;
-
-    *n_out = 0;
-    rc = SSL_read_ex(t->ssl, buf, cap, &n);
-    if (rc == 1) {
-        *n_out = n;
-        return CREDSSP_OK;
-    }
-    return ssl_result(t, rc);
+    return cssp_tls_read(&t->tls, buf, cap, n_out);
 }
 
 /* Encrypt and queue. */
 credssp_error
 backtls_write(struct backtls *t, const uint8_t *data, size_t len)
 {
-    size_t n = 0;
-
-    if (len == 0)
-        return CREDSSP_OK;
-    if (SSL_write_ex(t->ssl, data, len, &n) != 1 || n != len) {
-        ERR_clear_error();
-        return CREDSSP_E_TLS;
-    }
-    return CREDSSP_OK;
+    return len == 0 ? CREDSSP_OK : cssp_tls_write(&t->tls, data, len);
 }
 
 size_t
 backtls_pending(const struct backtls *t)
 {
-    return t != NULL ? BIO_ctrl_pending(t->wbio) : 0;
+    return t != NULL ? cssp_tls_pending(&t->tls) : 0;
 }
 
 size_t
 backtls_drain(struct backtls *t, uint8_t *buf, size_t cap)
 {
-    int n;
-
-    if (cap == 0)
-        return 0;
-    n = BIO_read(t->wbio, buf, cap > INT32_MAX ? INT32_MAX : (int)cap);
-    return n > 0 ? (size_t)n : 0;
+    return cssp_tls_drain(&t->tls, buf, cap);
 }
 
 /* close_notify, if the session is up. */
 void
 backtls_shutdown(struct backtls *t)
 {
-    if (t != NULL && t->established) {
-        (void)SSL_shutdown(t->ssl);
-        ERR_clear_error();
-    }
+    if (t != NULL)
+        cssp_tls_shutdown(&t->tls);
 }
 
 /* Compare the peer certificate with the pinned one. */
@@ -215,7 +152,7 @@ backtls_check_pin(const struct backtls *t, X509 *pin)
 
     if (pin == NULL)
         return CREDSSP_OK;
-    peer = SSL_get1_peer_certificate(t->ssl);
+    peer = SSL_get1_peer_certificate(t->tls.ssl);
     if (peer == NULL)
         return CREDSSP_E_BINDING;
     same = X509_cmp(peer, pin) == 0;
@@ -227,5 +164,5 @@ backtls_check_pin(const struct backtls *t, X509 *pin)
 const char *
 backtls_version(const struct backtls *t)
 {
-    return t != NULL && t->ssl != NULL ? SSL_get_version(t->ssl) : "-";
+    return t != NULL && t->tls.ssl != NULL ? SSL_get_version(t->tls.ssl) : "-";
 }
