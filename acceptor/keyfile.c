@@ -384,10 +384,12 @@ cleanup:
 /* memfd                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Write all of p[0..n) to fd. */
-static bool
-write_all(int fd, const char *p, size_t n)
+/* Write all of data[0..n) to fd (shared with keyfile_update.c). */
+bool
+cssp_keyfile_write_all(int fd, const void *data, size_t n)
 {
+    const uint8_t *p = data;
+
     while (n > 0) {
         ssize_t k = write(fd, p, n);
 
@@ -430,7 +432,7 @@ cssp_keyfile_memfd(const char *user, const char *domain, const credssp_secret *n
         ret = errno == ENOMEM ? CREDSSP_E_NOMEM : CREDSSP_E_IO;
         goto cleanup;
     }
-    if (!write_all(fd, line, line_len)) {
+    if (!cssp_keyfile_write_all(fd, line, line_len)) {
         ret = CREDSSP_E_IO;
         goto cleanup;
     }

@@ -113,6 +113,8 @@ bool cssp_keyfile_entry_is(const struct cssp_kf_entry *e, const char *user, cons
 CSSP_WUR credssp_error cssp_keyfile_format_line(const char *user, const char *domain,
                                                 unsigned long uid, const credssp_secret *nt_hash,
                                                 uint32_t lct, char *buf, size_t *len_out);
+/* Write all of data[0..n) to fd (retrying short writes and EINTR); false on error. */
+bool cssp_keyfile_write_all(int fd, const void *data, size_t n);
 /* Read a whole regular file (at most CSSP_KEYFILE_MAX_SIZE) into wiped-on-free memory. */
 CSSP_WUR credssp_error cssp_keyfile_read_fd(int fd, uint8_t **data_out, size_t *len_out);
 

@@ -98,23 +98,6 @@ local_uid(const char *user, const char *domain)
     return CSSP_KEYFILE_UID_UNKNOWN;
 }
 
-/* Write all of p[0..n) to fd. */
-static bool
-write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
-
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
-        p += k;
-        n -= (size_t)k;
-    }
-    return true;
-}
-
 /*
  * Build the new contents from the old: keep every line that is not the entry
  * for [domain\]user; put line (NULL = remove) where the first one was, or at
@@ -187,7 +170,7 @@ replace_file(const char *path, const uint8_t *data, size_t len, mode_t mode,
         ret = CREDSSP_E_IO;
         goto cleanup;
     }
-    if (fchmod(fd, mode) != 0 || !write_all(fd, data, len) || fsync(fd) != 0) {
+    if (fchmod(fd, mode) != 0 || !cssp_keyfile_write_all(fd, data, len) || fsync(fd) != 0) {
         ret = CREDSSP_E_IO;
         goto cleanup;
     }

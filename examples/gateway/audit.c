@@ -71,30 +71,6 @@ emit_json(const struct gw_report *r)
     free(text);
 }
 
-/* key="escaped value" (client-controlled strings). */
-static void
-human_str(struct cssp_writer *w, const char *key, const char *value)
-{
-    if (value == NULL)
-        return;
-    cssp_write_u8(w, ' ');
-    cssp_write_bytes(w, key, strlen(key));
-    cssp_write_u8(w, '=');
-    json_write_string(w, value, strlen(value));
-}
-
-/* key=word (values the gateway produces). */
-static void
-human_word(struct cssp_writer *w, const char *key, const char *value)
-{
-    if (value == NULL)
-        return;
-    cssp_write_u8(w, ' ');
-    cssp_write_bytes(w, key, strlen(key));
-    cssp_write_u8(w, '=');
-    cssp_write_bytes(w, value, strlen(value));
-}
-
 /* The human form. */
 static void
 emit_human(const struct gw_report *r)
@@ -106,37 +82,37 @@ emit_human(const struct gw_report *r)
 
     cssp_writer_init(&w, HUMAN_MAX_LINE, false);
     cssp_write_bytes(&w, GW_NAME ":", strlen(GW_NAME ":"));
-    human_word(&w, "peer", r->peer);
-    human_word(&w, "protocol", r->protocol);
+    json_human_word(&w, "peer", r->peer);
+    json_human_word(&w, "protocol", r->protocol);
     if (r->credssp_version > 0) {
         (void)snprintf(num, sizeof(num), "%d", r->credssp_version);
-        human_word(&w, "version", num);
+        json_human_word(&w, "version", num);
     }
-    human_word(&w, "mech", r->mech);
-    human_str(&w, "principal", r->principal);
-    human_str(&w, "user", r->user);
-    human_str(&w, "domain", r->domain);
-    human_word(&w, "cred", r->cred_type);
-    human_str(&w, "local_user", r->local_user);
-    human_word(&w, "mode", r->mode);
-    human_word(&w, "outcome", r->outcome);
-    human_word(&w, "reason", r->reason);
+    json_human_word(&w, "mech", r->mech);
+    json_human_str(&w, "principal", r->principal);
+    json_human_str(&w, "user", r->user);
+    json_human_str(&w, "domain", r->domain);
+    json_human_word(&w, "cred", r->cred_type);
+    json_human_str(&w, "local_user", r->local_user);
+    json_human_word(&w, "mode", r->mode);
+    json_human_word(&w, "outcome", r->outcome);
+    json_human_word(&w, "reason", r->reason);
     if (r->error_code != 0) {
         (void)snprintf(num, sizeof(num), "0x%08X", (unsigned)r->error_code);
-        human_word(&w, "error_code", num);
+        json_human_word(&w, "error_code", num);
     }
     if (r->eua >= 0) {
         (void)snprintf(num, sizeof(num), "%d", r->eua);
-        human_word(&w, "eua", num);
+        json_human_word(&w, "eua", num);
     }
-    human_word(&w, "backend", r->backend);
+    json_human_word(&w, "backend", r->backend);
     (void)snprintf(num, sizeof(num), "%llu", (unsigned long long)r->bytes_up);
-    human_word(&w, "up", num);
+    json_human_word(&w, "up", num);
     (void)snprintf(num, sizeof(num), "%llu", (unsigned long long)r->bytes_down);
-    human_word(&w, "down", num);
-    human_word(&w, "ending", r->ending);
+    json_human_word(&w, "down", num);
+    json_human_word(&w, "ending", r->ending);
     (void)snprintf(num, sizeof(num), "%llums", (unsigned long long)r->elapsed_ms);
-    human_word(&w, "elapsed", num);
+    json_human_word(&w, "elapsed", num);
     cssp_write_u8(&w, '\n');
     if (cssp_writer_take(&w, &text, &len) != CREDSSP_OK) {
         fprintf(stderr, GW_NAME ": report for %s too large to print\n", r->peer);

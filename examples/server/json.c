@@ -211,3 +211,27 @@ json_end(struct json *j, char **text_out, size_t *len_out)
     *len_out = len - 1;                     /* without the NUL */
     return CREDSSP_OK;
 }
+
+/* " key=" and then the value, quoted and escaped like a JSON string. */
+void
+json_human_str(struct cssp_writer *w, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    cssp_write_u8(w, ' ');
+    cssp_write_bytes(w, key, strlen(key));
+    cssp_write_u8(w, '=');
+    json_write_string(w, value, strlen(value));
+}
+
+/* " key=" and then the value as is (words the program produces itself). */
+void
+json_human_word(struct cssp_writer *w, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    cssp_write_u8(w, ' ');
+    cssp_write_bytes(w, key, strlen(key));
+    cssp_write_u8(w, '=');
+    cssp_write_bytes(w, value, strlen(value));
+}

@@ -41,4 +41,12 @@ credssp_error json_end(struct json *j, char **text_out, size_t *len_out);
 /* Append s (len bytes) to w as a quoted, escaped JSON string. */
 void json_write_string(struct cssp_writer *w, const void *s, size_t len);
 
+/*
+ * The human one-line form of a report: " key=value".  _str quotes and
+ * escapes client-controlled strings like JSON; _word writes a value the
+ * program produced itself.  NULL values are skipped.
+ */
+void json_human_str(struct cssp_writer *w, const char *key, const char *value);
+void json_human_word(struct cssp_writer *w, const char *key, const char *value);
+
 #endif /* CSSP_EXAMPLE_JSON_H */

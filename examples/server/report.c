@@ -83,30 +83,6 @@ emit_json(const struct conn_report *r)
     free(text);
 }
 
-/* key=value for the human line; strings quoted and escaped like JSON. */
-static void
-human_str(struct cssp_writer *w, const char *key, const char *value)
-{
-    if (value == NULL)
-        return;
-    cssp_write_u8(w, ' ');
-    cssp_write_bytes(w, key, strlen(key));
-    cssp_write_u8(w, '=');
-    json_write_string(w, value, strlen(value));
-}
-
-/* key=word for values we produce ourselves. */
-static void
-human_word(struct cssp_writer *w, const char *key, const char *value)
-{
-    if (value == NULL)
-        return;
-    cssp_write_u8(w, ' ');
-    cssp_write_bytes(w, key, strlen(key));
-    cssp_write_u8(w, '=');
-    cssp_write_bytes(w, value, strlen(value));
-}
-
 /* The human form, on stderr. */
 static void
 emit_human(const struct conn_report *r)
@@ -118,35 +94,35 @@ emit_human(const struct conn_report *r)
 
     cssp_writer_init(&w, HUMAN_MAX_LINE, false);
     cssp_write_bytes(&w, "credssp-server:", 15);
-    human_word(&w, "peer", r->peer);
-    human_word(&w, "protocol", r->protocol);
+    json_human_word(&w, "peer", r->peer);
+    json_human_word(&w, "protocol", r->protocol);
     if (r->credssp_version > 0) {
         (void)snprintf(num, sizeof(num), "%d", r->credssp_version);
-        human_word(&w, "version", num);
+        json_human_word(&w, "version", num);
     }
-    human_word(&w, "mech", r->mech);
+    json_human_word(&w, "mech", r->mech);
     if (r->spnego >= 0)
-        human_word(&w, "spnego", r->spnego ? "yes" : "no");
-    human_word(&w, "binding", r->binding);
-    human_str(&w, "user", r->user);
-    human_str(&w, "domain", r->domain);
-    human_str(&w, "principal", r->principal);
-    human_word(&w, "cred", r->cred_type);
+        json_human_word(&w, "spnego", r->spnego ? "yes" : "no");
+    json_human_word(&w, "binding", r->binding);
+    json_human_str(&w, "user", r->user);
+    json_human_str(&w, "domain", r->domain);
+    json_human_str(&w, "principal", r->principal);
+    json_human_word(&w, "cred", r->cred_type);
     if (r->delivered >= 0)
-        human_word(&w, "delivered", r->delivered ? "yes" : "no");
-    human_word(&w, "outcome", r->outcome);
+        json_human_word(&w, "delivered", r->delivered ? "yes" : "no");
+    json_human_word(&w, "outcome", r->outcome);
     if (r->error_code != 0) {
         hex32(num, r->error_code, true);
-        human_word(&w, "error_code", num);
+        json_human_word(&w, "error_code", num);
     }
-    human_word(&w, "pam", r->pam);
+    json_human_word(&w, "pam", r->pam);
     if (r->eua >= 0) {
         (void)snprintf(num, sizeof(num), "%d", r->eua);
-        human_word(&w, "eua", num);
+        json_human_word(&w, "eua", num);
     }
-    human_word(&w, "ending", r->ending);
+    json_human_word(&w, "ending", r->ending);
     (void)snprintf(num, sizeof(num), "%llums", (unsigned long long)r->elapsed_ms);
-    human_word(&w, "elapsed", num);
+    json_human_word(&w, "elapsed", num);
     cssp_write_u8(&w, '\n');
     if (cssp_writer_take(&w, &text, &len) != CREDSSP_OK) {
         fprintf(stderr, "credssp-server: report for %s too large to print\n", r->peer);
