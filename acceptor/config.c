@@ -85,7 +85,6 @@ credssp_config_free(credssp_config *cfg)
     free(cfg->ntlm_keyfile);
     free(cfg->service);
     cssp_gss_release_cred(&cfg->gss_cred);
-    free(cfg->spk);
     free(cfg);
 }
 
@@ -236,6 +235,8 @@ prepare_tls(credssp_config *cfg)
 {
     credssp_error ret = CREDSSP_E_TLS;
     SSL_CTX *ctx = NULL;
+    uint8_t *spk = NULL;
+    size_t spk_len = 0;
 
     if (cfg->ssl_ctx == NULL && cfg->cert_file == NULL)
         return CREDSSP_OK;    /* application-owned TLS only */
@@ -257,8 +258,10 @@ prepare_tls(credssp_config *cfg)
     SSL_CTX_set_session_cache_mode(cfg->ssl_ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_options(cfg->ssl_ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_num_tickets(cfg->ssl_ctx, 0);
-    ret = cssp_binding_spk_from_x509(SSL_CTX_get0_certificate(cfg->ssl_ctx), &cfg->spk,
-                                     &cfg->spk_len);
+    /* Refuse now a certificate whose public key cannot be bound (engine.c
+     * binds the one each handshake presents). */
+    ret = cssp_binding_spk_from_x509(SSL_CTX_get0_certificate(cfg->ssl_ctx), &spk, &spk_len);
+    free(spk);
 
 cleanup:
     SSL_CTX_free(ctx);

@@ -33,8 +33,6 @@ struct credssp_config {
 
     bool prepared;
     gss_cred_id_t gss_cred;      /* acquired once; GSS_C_NO_CREDENTIAL before prepare */
-    uint8_t *spk;                /* SubjectPublicKey of our certificate (engine TLS) */
-    size_t spk_len;
 };
 
 /* Log through the configured sink (printf-style; never pass a secret). */

@@ -153,10 +153,6 @@ credssp_engine_new(credssp_config *cfg, credssp_tls_mode mode, credssp_engine **
         if (ret != CREDSSP_OK)
             goto cleanup;
         e->stage = STAGE_TLS;
-        /* The certificate actually used for this connection is bound. */
-        ret = cssp_binding_spk_from_x509(cssp_tls_certificate(&e->tls), &e->spk, &e->spk_len);
-        if (ret != CREDSSP_OK)
-            goto cleanup;
     } else {
         e->stage = STAGE_NEGO;
     }
@@ -308,6 +304,13 @@ pump_tls(struct credssp_engine *e)
         }
         if (!e->tls.established)
             return;
+        /* Bind the certificate this handshake actually presented (an SNI
+         * callback may have switched it), read once the handshake is done. */
+        ret = cssp_binding_spk_from_x509(cssp_tls_certificate(&e->tls), &e->spk, &e->spk_len);
+        if (ret != CREDSSP_OK) {
+            cssp_engine_fail(e, ret);
+            return;
+        }
         e->stage = STAGE_NEGO;
     }
     while (e->stage >= STAGE_NEGO && e->stage <= STAGE_AUTHINFO) {

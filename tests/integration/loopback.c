@@ -19,6 +19,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "loopback.h"
@@ -248,6 +249,34 @@ lb_lookup(void *userdata, const char *user, const char *domain, credssp_secret *
     return credssp_nt_hash("alicepw", 7, nt_hash_out);
 }
 
+/* Servername callback: every handshake switches to the context of cert2. */
+static int
+switch_to_cert2(SSL *ssl, int *alert, void *arg)
+{
+    (void)alert;
+    SSL_set_SSL_CTX(ssl, arg);
+    return SSL_TLSEXT_ERR_OK;
+}
+
+/* An application SSL_CTX with cert (default) that moves handshakes to cert2. */
+static SSL_CTX *
+make_switching_ctx(SSL_CTX **second_out)
+{
+    SSL_CTX *first = SSL_CTX_new(TLS_server_method());
+    SSL_CTX *second = SSL_CTX_new(TLS_server_method());
+
+    assert_non_null(first);
+    assert_non_null(second);
+    assert_int_equal(SSL_CTX_use_certificate_chain_file(first, lb.cert), 1);
+    assert_int_equal(SSL_CTX_use_PrivateKey_file(first, lb.key, SSL_FILETYPE_PEM), 1);
+    assert_int_equal(SSL_CTX_use_certificate_chain_file(second, lb.cert2), 1);
+    assert_int_equal(SSL_CTX_use_PrivateKey_file(second, lb.key2, SSL_FILETYPE_PEM), 1);
+    SSL_CTX_set_tlsext_servername_callback(first, switch_to_cert2);
+    SSL_CTX_set_tlsext_servername_arg(first, second);
+    *second_out = second;
+    return first;
+}
+
 /* A prepared engine configuration for c. */
 static credssp_config *
 make_config(const struct lb_cfg *c)
@@ -256,9 +285,17 @@ make_config(const struct lb_cfg *c)
 
     assert_int_equal(credssp_config_new(&cfg), CREDSSP_OK);
     credssp_config_set_log(cfg, log_sink, NULL);
-    assert_int_equal(credssp_config_set_tls_files(cfg, c->server_cert2 ? lb.cert2 : lb.cert,
-                                                  c->server_cert2 ? lb.key2 : lb.key),
-                     CREDSSP_OK);
+    if (c->sni_switch) {
+        SSL_CTX *second = NULL, *first = make_switching_ctx(&second);
+
+        assert_int_equal(credssp_config_set_ssl_ctx(cfg, first), CREDSSP_OK);
+        SSL_CTX_free(first);      /* the config keeps its reference */
+        lb.sni_second = second;   /* freed at teardown */
+    } else {
+        assert_int_equal(credssp_config_set_tls_files(cfg, c->server_cert2 ? lb.cert2 : lb.cert,
+                                                      c->server_cert2 ? lb.key2 : lb.key),
+                         CREDSSP_OK);
+    }
     if (c->lookup) {
         lb_lookup_calls = 0;
         lb_lookup_user[0] = lb_lookup_domain[0] = '\0';
@@ -408,6 +445,8 @@ lb_run_free(struct lb_run *r)
     cssp_cli_free(r->c);
     credssp_engine_free(r->e);
     credssp_config_free(r->cfg);
+    SSL_CTX_free(lb.sni_second);
+    lb.sni_second = NULL;
     memset(r, 0, sizeof(*r));
 }
 

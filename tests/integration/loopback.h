@@ -31,6 +31,7 @@ struct lb_fixture {
     size_t spk2_len;
     char keyfile[LB_PATH];
     const char *keytab; /* NULL: no KDC, Kerberos cases skip */
+    void *sni_second;       /* SSL_CTX of a sni_switch run, freed with the run */
 };
 
 extern struct lb_fixture lb;
@@ -48,6 +49,7 @@ struct lb_cfg {
     size_t chunk;           /* 0: whole buffers; else feed at most chunk bytes a call */
     unsigned corrupt_batch; /* 1-based client output batch whose last byte is flipped */
     bool lookup;            /* NT hashes from lb_lookup (no key file) */
+    bool sni_switch;        /* an SSL_CTX whose servername callback switches to cert2 */
 };
 
 /* The names the lookup callback was last asked for (lb_cfg.lookup). */

@@ -80,6 +80,7 @@ void test_mech_policy(void **state);
 void test_identity_mismatch(void **state);
 void test_lookup_ok(void **state);
 void test_remote_guard_bad_ticket(void **state);
+void test_sni_switch(void **state);
 void test_lookup_domain_case(void **state);
 void test_lookup_wrong_password(void **state);
 void test_lookup_unknown_user(void **state);

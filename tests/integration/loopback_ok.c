@@ -307,6 +307,26 @@ test_cred_type(void **state)
     }
 }
 
+/*
+ * The certificate bound is the one the handshake presented: an SNI callback
+ * that switches the handshake to cert2 must not leave the engine binding
+ * cert (that would look like a man-in-the-middle to an honest client).
+ */
+void
+test_sni_switch(void **state)
+{
+    struct cssp_cli_opts o;
+    struct lb_cfg cfg;
+
+    (void)state;
+    lb_opts_ntlm(&o, CSSP_CLI_RAW_NTLM, 6);
+    lb_cfg_init(&cfg);
+    cfg.sni_switch = true;
+    lb_run(&lb_cur, &cfg, &o);
+    lb_expect_done(&lb_cur, NTLM, false, 6);
+    lb_expect_password("TESTDOM\\alice", "alice", "TESTDOM", "alicepw");
+}
+
 /* Remote Guard allowed, but its Kerberos logon buffer is no KERB_TICKET_LOGON. */
 void
 test_remote_guard_bad_ticket(void **state)

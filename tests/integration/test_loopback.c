@@ -215,6 +215,7 @@ main(void)
     add("lookup_raw_ntlm_v2", test_lookup_ok, &lookup_raw_v2);
     add("lookup_domain_case", test_lookup_domain_case, NULL);
     add("remote_guard_bad_ticket", test_remote_guard_bad_ticket, NULL);
+    add("sni_switch_binds_presented_cert", test_sni_switch, NULL);
     add("lookup_wrong_password", test_lookup_wrong_password, NULL);
     add("lookup_unknown_user", test_lookup_unknown_user, NULL);
     add("app_data_after_authinfo", test_app_data, NULL);
