@@ -10,13 +10,23 @@
  * matter: a claimant in another process usually does not possess the key
  * (its session keyring need not link the user keyring), so it reads,
  * unlinks and revokes it as the owner uid.
- * Claim: search by description -> read -> unlink (the atomic step: of two
- * racing claimants exactly one unlinks) -> revoke -> decrypt and check.
+ * Claim: search by description -> check the owner -> read -> unlink (the
+ * atomic step: of two racing claimants exactly one unlinks) -> revoke ->
+ * decrypt and check.
+ *
+ * The owner check is the trust boundary (docs/KEYRING.md, "Who may have
+ * stored it"): the key must belong to the claimer's effective uid and be
+ * closed to group and other, as credssp_handoff_store leaves it.  Only a
+ * process of that uid (or root, by keyctl_chown) can make such a key, so a
+ * setuid-root claimer, whose keyrings are the calling user's, accepts only
+ * a record a root process stored; a record the user sealed is refused
+ * unopened, whatever it says.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <keyutils.h>
 #include <openssl/crypto.h>
@@ -29,6 +39,9 @@
 #define HANDOFF_PERM                                                                     \
     (KEY_POS_VIEW | KEY_POS_READ | KEY_POS_WRITE | KEY_POS_SEARCH | KEY_POS_SETATTR |   \
      KEY_USR_VIEW | KEY_USR_READ | KEY_USR_WRITE | KEY_USR_SEARCH)
+
+/* Group and other bits of a key permission mask (never set by the store). */
+#define HANDOFF_PERM_GROUP_OTHER 0x0000ffffu
 
 /* The keyring a caller means (0 = the default, the user keyring). */
 static key_serial_t
@@ -140,6 +153,42 @@ cleanup:
     return ret;
 }
 
+/*
+ * May we trust what the key holds?  Its owner must be our effective uid and
+ * group and other must have no rights ("type;uid;gid;perm;description").
+ */
+static credssp_error
+check_owner(key_serial_t key)
+{
+    credssp_error ret = CREDSSP_E_LOGON_FAILURE;
+    char *desc = NULL;
+    unsigned long uid, perm;
+    const char *p;
+    char *end = NULL;
+
+    if (keyctl_describe_alloc(key, &desc) < 0)
+        return key_error(errno);
+    p = strchr(desc, ';');
+    if (p == NULL)
+        goto cleanup;
+    errno = 0;
+    uid = strtoul(p + 1, &end, 10);
+    if (errno != 0 || end == p + 1 || *end != ';')
+        goto cleanup;
+    p = strchr(end + 1, ';');
+    if (p == NULL)
+        goto cleanup;
+    perm = strtoul(p + 1, &end, 16);
+    if (errno != 0 || end == p + 1 || *end != ';')
+        goto cleanup;
+    if (uid == (unsigned long)geteuid() && (perm & HANDOFF_PERM_GROUP_OTHER) == 0)
+        ret = CREDSSP_OK;
+
+cleanup:
+    free(desc);
+    return ret;
+}
+
 /* Find, consume and open the key a token names. */
 CREDSSP_API credssp_error
 credssp_handoff_claim(const char *token, int32_t keyring, credssp_result **out)
@@ -163,6 +212,10 @@ credssp_handoff_claim(const char *token, int32_t keyring, credssp_result **out)
         ret = key_error(errno);
         goto cleanup;
     }
+    /* Not ours: leave it alone (it is not ours to consume either). */
+    ret = check_owner(key);
+    if (ret != CREDSSP_OK)
+        goto cleanup;
     n = keyctl_read_alloc(key, &rec);
     if (n < 0) {
         ret = key_error(errno);

@@ -17,11 +17,18 @@
  * Remote Guard hand-offs carry no secret: only `trust` logs them in.
  * With option `enroll` the NT hash of PAM_AUTHTOK (a forwarded password, or
  * the one the modules before us verified) is kept for setcred (enroll.c);
- * never the hash of a PIN.
+ * never the hash of a PIN, and never a password this module vouched for
+ * with `trust` (nothing verified it).
+ *
+ * In a setuid program (real and effective ids differ: su, sudo) nothing is
+ * claimed unless option allow_setuid says so: the caller controls its
+ * keyrings, its environment and the password it types.  The library's owner
+ * check (acceptor/handoff.c) refuses records the caller sealed in any case.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <security/pam_ext.h>
@@ -143,6 +150,13 @@ audit(const struct pcssp_ctx *ctx, const credssp_result *r, int prio, const char
               outcome, detail != NULL ? " reason=" : "", detail != NULL ? detail : "");
 }
 
+/* Are we in a setuid/setgid program, whose caller controls keyrings and input? */
+static bool
+setuid_caller(void)
+{
+    return getuid() != geteuid() || getgid() != getegid();
+}
+
 /* Claim the hand-off and forward it; *cred_type_out is what was claimed. */
 static int
 claim_and_forward(struct pcssp_ctx *ctx, unsigned *cred_type_out)
@@ -159,6 +173,12 @@ claim_and_forward(struct pcssp_ctx *ctx, unsigned *cred_type_out)
     if (!take_token(ctx, token, sizeof(token)) && !take_authtok(ctx, token, sizeof(token))) {
         pcssp_debug(ctx, "no hand-off for user=%s",
                     pcssp_printable(ctx->user, b_user, sizeof(b_user)));
+        return PAM_IGNORE;
+    }
+    if (setuid_caller() && !ctx->cfg.allow_setuid) {
+        OPENSSL_cleanse(token, sizeof(token));
+        pcssp_log(ctx, LOG_WARNING, "user=%s outcome=refused reason=setuid caller (uid %lu)",
+                  pcssp_printable(ctx->user, b_user, sizeof(b_user)), (unsigned long)getuid());
         return PAM_IGNORE;
     }
     err = credssp_handoff_claim(token, ctx->cfg.keyring, &r);
@@ -210,9 +230,19 @@ pcssp_authenticate(struct pcssp_ctx *ctx)
     unsigned cred_type = CREDSSP_CRED_NONE;
     int ret = claim_and_forward(ctx, &cred_type);
 
-    /* A PIN, or nothing at all, is never enrolled as a password. */
-    if ((ret == PAM_SUCCESS || ret == PAM_IGNORE) &&
+    char b_user[128];
+
+    /*
+     * A PIN, or nothing at all, is never enrolled as a password.  Nor is a
+     * password we vouched for with `trust` (PAM_SUCCESS): nothing verified
+     * it, so it is whatever the client chose.  Only PAM_IGNORE leaves the
+     * verdict, and so the check of PAM_AUTHTOK, to the modules that follow.
+     */
+    if (ret == PAM_IGNORE &&
         (cred_type == CREDSSP_CRED_NONE || cred_type == CREDSSP_CRED_PASSWORD))
         pcssp_enroll_stash(ctx);
+    else if (ret == PAM_SUCCESS && ctx->cfg.enroll)
+        pcssp_log(ctx, LOG_NOTICE, "user=%s enroll=skipped reason=trusted hand-off, password "
+                  "not verified", pcssp_printable(ctx->user, b_user, sizeof(b_user)));
     return ret;
 }

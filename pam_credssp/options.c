@@ -34,6 +34,7 @@ struct opt {
 
 /* Sorted by name (bsearch); test_options checks the order. */
 static const struct opt options[] = {
+    O(allow_setuid, OPT_BOOL),
     O(authtok, OPT_BOOL),
     O(ccache, OPT_STRING),
     O(debug, OPT_BOOL),

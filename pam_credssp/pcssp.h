@@ -37,6 +37,7 @@
 
 /* Options, named like the PAM arguments (see options.c, pam_credssp(8)). */
 struct pcssp_config {
+    bool allow_setuid;               /* claim also when real and effective ids differ */
     bool authtok;                    /* the token may arrive as PAM_AUTHTOK (xrdp-sesman) */
     char *ccache;                    /* ccache= template */
     bool debug;

@@ -2,8 +2,9 @@
  * test_handoff.c - the keyring hand-off (acceptor/handoff.c, handoff_fmt.c):
  * store and claim once, second claim, forged / malformed / expired tokens,
  * tampering, racing claimants, key permissions and timeout, what another
- * uid sees (fork + setresuid(nobody)), the process keyring, and the record
- * format against truncation and clock checks.
+ * uid sees (fork + setresuid(nobody)), the process keyring, the owner check
+ * of a claim (a key of another uid, or open to group/other, is refused and
+ * left alone), and the record format against truncation and clock checks.
  *
  * The program joins a fresh anonymous session keyring first (the same as
  * running under `keyctl session -`); keys go to a private keyring linked
@@ -215,6 +216,58 @@ test_permissions_and_timeout(void **state)
     assert_int_equal(credssp_handoff_claim(token, ring, &r), CREDSSP_OK);
     credssp_result_free(r);
     (void)state;
+}
+
+/*
+ * The claim's owner check (docs/KEYRING.md, "Who may have stored it"): a
+ * valid record under a key another uid owns is refused unopened and not
+ * consumed.  keyctl_chown needs root; skipped otherwise.
+ */
+static void
+test_foreign_owner_refused(void **state)
+{
+    char token[CREDSSP_HANDOFF_TOKEN_LEN + 1];
+    credssp_result *r = NULL;
+    key_serial_t key;
+
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    store(ring, 0, token);
+    key = find_key(token, ring);
+    assert_true(key > 0);
+    assert_int_equal(keyctl_chown(key, NOBODY, (gid_t)-1), 0);
+    assert_int_equal(credssp_handoff_claim(token, ring, &r), CREDSSP_E_LOGON_FAILURE);
+    assert_null(r);
+    assert_int_equal(find_key(token, ring), key);      /* not consumed */
+    /* Back to our uid: the same record is claimed. */
+    assert_int_equal(keyctl_chown(key, geteuid(), (gid_t)-1), 0);
+    assert_int_equal(credssp_handoff_claim(token, ring, &r), CREDSSP_OK);
+    credssp_result_free(r);
+}
+
+/* A key opened to group or other is not what credssp_handoff_store made. */
+static void
+test_open_permissions_refused(void **state)
+{
+    static const key_perm_t opened[] = { 0x2f0f0100, 0x2f0f0001, 0x2f0f0008 };
+    char token[CREDSSP_HANDOFF_TOKEN_LEN + 1];
+    credssp_result *r = NULL;
+    key_serial_t key;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(opened) / sizeof(opened[0]); i++) {
+        store(ring, 0, token);
+        key = find_key(token, ring);
+        assert_true(key > 0);
+        assert_int_equal(keyctl_setperm(key, opened[i]), 0);
+        assert_int_equal(credssp_handoff_claim(token, ring, &r), CREDSSP_E_LOGON_FAILURE);
+        assert_null(r);
+        assert_int_equal(keyctl_setperm(key, 0x2f0f0000), 0);
+        assert_int_equal(credssp_handoff_claim(token, ring, &r), CREDSSP_OK);
+        credssp_result_free(r);
+        r = NULL;
+    }
 }
 
 static void
@@ -605,6 +658,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_expired_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_permissions_and_timeout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_owner_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_permissions_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_payload_at_rest_is_sealed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampered_record_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_racing_claimants_one_wins, setup, teardown),

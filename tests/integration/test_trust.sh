@@ -1,0 +1,153 @@
+#!/bin/sh
+# tests/integration/test_trust.sh: the trust boundaries of issue 10 attacked
+# the way a local user would, with a real setuid-root PAM application
+# (tests/integration/suid_pam, copied into a scratch directory and made
+# setuid root) and real /etc/pam.d service files (pam_wrapper cannot be used:
+# the loader ignores LD_PRELOAD for setuid programs).  The unprivileged user
+# is `nobody`, run through setpriv in a fresh session keyring.
+#
+#   1. forged hand-off: nobody seals a record for root with the library's own
+#      credssp_handoff_store (tests/integration/handoff_forge) in its own user
+#      keyring and types its token at the setuid program's password prompt,
+#      under "pam_credssp.so authtok trust"; with and without allow_setuid it
+#      must not get in.  A token root stored in a session keyring the caller
+#      inherited is refused too, unless allow_setuid (the module's own
+#      setuid guard).  The legitimate path (root stores, root claims) works.
+#   2. password change under setuid: nobody changes its password through the
+#      setuid program (pam_matrix, then pam_credssp as the optional password
+#      module, as pam_credssp(8) recommends); the key file must then hold the
+#      new NT hash, not the old one; when the key file cannot take the new
+#      hash, the old entry must be gone.
+#
+# Service files are named /etc/pam.d/cssp-trust-<pid>-* and removed on exit.
+# Runs as root only (setuid install, /etc/pam.d); skips (77) otherwise.
+set -u
+
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+builddir=$(cd "${top_builddir:-.}" && pwd)
+suid=$builddir/tests/integration/suid_pam
+forge=$builddir/tests/integration/handoff_forge
+keyfile_tool=$builddir/examples/credssp-keyfile
+module=$builddir/pam_credssp/.libs/pam_credssp.so
+matrix=/usr/lib/x86_64-linux-gnu/pam_wrapper/pam_matrix.so
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || skip "needs root (setuid install, /etc/pam.d service files)"
+for c in setpriv keyctl findmnt; do
+    command -v $c >/dev/null || skip "$c missing (apt-get install util-linux keyutils)"
+done
+[ -d /etc/pam.d ] || skip "no /etc/pam.d"
+[ -e "$matrix" ] || skip "$matrix missing (apt-get install libpam-wrapper)"
+nobody_uid=$(id -u nobody 2>/dev/null) || skip "no user nobody"
+nogroup_gid=$(id -g nobody)
+[ -x "$suid" ] && [ -x "$forge" ] && [ -x "$keyfile_tool" ] && [ -f "$module" ] ||
+    fail "build the test programs first"
+
+T=$(mktemp -d /tmp/cssp-trust-XXXXXX) || exit 99
+svc=cssp-trust-$$
+cleanup() {
+    rm -f /etc/pam.d/"$svc"-*
+    rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+chmod 0755 "$T"
+findmnt -no OPTIONS --target "$T" | grep -qw nosuid && skip "$T is mounted nosuid"
+cp "$suid" "$T/suid_pam" && chown root:root "$T/suid_pam" && chmod 4755 "$T/suid_pam" ||
+    fail "cannot install the setuid program"
+# An ASan build: the setuid program carries its own runtime; no leak checker (ptrace).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
+gate='[success=done ignore=ignore default=die]'
+service() { printf '%s\n' "$2" > "/etc/pam.d/$svc-$1"; }
+service trust "auth $gate $module authtok trust
+auth required pam_deny.so
+account required pam_permit.so"
+service trust_setuid "auth $gate $module authtok trust allow_setuid
+auth required pam_deny.so
+account required pam_permit.so"
+service session "auth $gate $module authtok trust keyring=session
+auth required pam_deny.so
+account required pam_permit.so"
+service session_setuid "auth $gate $module authtok trust keyring=session allow_setuid
+auth required pam_deny.so
+account required pam_permit.so"
+
+as_nobody() {
+    setpriv --reuid="$nobody_uid" --regid="$nogroup_gid" --clear-groups "$@"
+}
+# $1 = who runs it ("nobody" or "root"), $2 = service, $3 = target user:
+# forge a record for the target in the runner's own keyrings and feed its token.
+# The fresh session keyring links the user keyring, as the default session
+# keyring of a login (_uid_ses.N) does: so the setuid program possesses @u.
+handoff_login() {
+    who=$1; shift
+    set -- keyctl session - sh -c \
+        'keyctl link @u @s || exit 3; tok=$("$1" "$4") || exit 3
+         printf "%s\n" "$tok" | "$2" auth "$3" "$4"' \
+        sh "$forge" "$T/suid_pam" "$@"
+    if [ "$who" = nobody ]; then as_nobody "$@"; else "$@"; fi
+}
+
+# ---- 1. a forged hand-off must not log anyone in ----
+for s in trust trust_setuid; do
+    out=$(handoff_login nobody "$svc-$s" root 2>&1); st=$?
+    echo "forged hand-off for root via $s: exit $st: $out"
+    case $out in *uid=0*) fail "$s: nobody logged in as root with a forged hand-off" ;; esac
+    [ $st = 1 ] || fail "$s: expected a PAM refusal (exit 1), got $st"
+done
+out=$(handoff_login nobody "$svc-trust_setuid" nobody 2>&1); st=$?
+echo "forged hand-off for nobody itself via trust_setuid: exit $st: $out"
+[ $st = 1 ] || fail "a hand-off stored by an unprivileged user was accepted"
+# Root stores in its session keyring, which nobody inherits across setpriv
+# (no pam_keyinit), and the token leaks: only the module's setuid guard stands.
+leaked_login() {
+    keyctl session - sh -c 'tok=$("$1" root session) || exit 3
+        printf "%s\n" "$tok" | setpriv --reuid="$4" --regid="$5" --clear-groups "$2" auth "$3" root' \
+        sh "$forge" "$T/suid_pam" "$svc-$1" "$nobody_uid" "$nogroup_gid"
+}
+out=$(leaked_login session 2>&1); st=$?
+echo "root's leaked session hand-off used by nobody: exit $st: $out"
+case $out in *uid=0*) fail "the setuid guard let a leaked root hand-off through" ;; esac
+[ $st = 1 ] || fail "leaked session hand-off: expected a PAM refusal (exit 1), got $st"
+out=$(leaked_login session_setuid 2>&1); st=$?
+echo "the same with allow_setuid: exit $st: $out"
+[ $st = 0 ] || fail "allow_setuid did not lift the setuid guard"
+# The legitimate path: a root server stores, a root login claims.
+out=$(handoff_login root "$svc-trust" nobody 2>&1); st=$?
+echo "hand-off stored and claimed by root: exit $st: $out"
+[ $st = 0 ] && case $out in *"uid=$nobody_uid"*) true ;; *) false ;; esac ||
+    fail "the legitimate hand-off no longer works"
+
+# ---- 2. a password change under setuid replaces the NT hash ----
+mkdir -m 0700 "$T/keys"
+keys=$T/keys/ntlm.keys
+printf 'Old-pw-1\n' | "$keyfile_tool" -f "$keys" add nobody || fail "cannot enrol nobody"
+printf 'New-pw-2\n' | "$keyfile_tool" -f "$T/ref.keys" add nobody || fail "cannot make the reference"
+printf 'nobody:Old-pw-1:any\n' > "$T/passdb"
+chmod 0600 "$T/passdb"
+service passwd "password requisite $matrix passdb=$T/passdb
+password optional $module keyfile=$keys"
+nt_of() { grep '^nobody:' "$1" | cut -d: -f4; }
+old=$(nt_of "$keys")
+out=$(printf 'Old-pw-1\nNew-pw-2\nNew-pw-2\n' | as_nobody "$T/suid_pam" chauthtok "$svc-passwd" nobody 2>&1)
+st=$?
+echo "password change by nobody: exit $st: $out"
+[ $st = 0 ] || fail "the password change itself failed"
+grep -q '^nobody:New-pw-2:' "$T/passdb" || fail "pam_matrix did not change the password"
+now=$(nt_of "$keys")
+[ "$now" != "$old" ] || fail "the old NT hash is still in the key file after the change"
+[ "$now" = "$(nt_of "$T/ref.keys")" ] || fail "the key file does not hold the new NT hash"
+[ "$(stat -c '%u %a' "$keys")" = "0 600" ] || fail "key file owner/mode changed: $(stat -c '%u %a' "$keys")"
+# A key file the module refuses to write (group-readable): the change goes
+# through, the new hash is not written, and the stale one must go.
+chmod 0640 "$keys"
+out=$(printf 'New-pw-2\nNew-pw-3\nNew-pw-3\n' | as_nobody "$T/suid_pam" chauthtok "$svc-passwd" nobody 2>&1)
+echo "password change with a refused key file: exit $?: $out"
+grep -q '^nobody:New-pw-3:' "$T/passdb" || fail "pam_matrix did not change the password"
+[ -z "$(nt_of "$keys")" ] || fail "the stale NT hash was kept when the update was refused"
+
+echo "test_trust.sh: all checks passed"
+exit 0
