@@ -22,7 +22,9 @@
  * write hashes into a file someone else could read or swap.  Users below
  * minimum_uid, without a passwd entry or whose names cannot be stored are
  * skipped.  When an update fails the old entry is removed if possible, so
- * the old password stops working over NTLM.  Hashes are never logged.
+ * the old password stops working over NTLM.  Permissions are those of the
+ * effective ids (faccessat AT_EACCESS), never the real uid's: passwd is a
+ * setuid program run by the user.  Hashes are never logged.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -115,7 +117,11 @@ keyfile_problem(const char *path)
         why = "out of memory";
         goto cleanup;
     }
-    if (access(dir, W_OK | X_OK) != 0) {
+    /*
+     * The effective ids write the file: under setuid passwd the real uid is
+     * the user's, and access() would refuse (and so keep the old hash).
+     */
+    if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0) {
         why = "its directory is not writable";
         goto cleanup;
     }
@@ -157,15 +163,18 @@ write_hash(const struct pcssp_ctx *ctx, const credssp_secret *hash, const char *
     return CREDSSP_OK;
 }
 
-/* After a failed update: drop the old entry so the old password stops working. */
+/*
+ * After a failed update: drop the old entry so the old password stops
+ * working.  Always tried, whatever keyfile_problem() thinks of the file:
+ * removing a line never exposes a hash (the rewrite keeps the owner and at
+ * most mode 0600), and a stale hash is a working password.
+ */
 static void
 drop_stale(const struct pcssp_ctx *ctx)
 {
     char b_user[128];
     credssp_error err;
 
-    if (keyfile_problem(ctx->cfg.keyfile) != NULL)
-        return;
     err = credssp_keyfile_remove(ctx->cfg.keyfile, ctx->user, NULL);
     pcssp_log(ctx, err == CREDSSP_OK ? LOG_NOTICE : LOG_ERR, "user=%s enroll=%s",
               pcssp_printable(ctx->user, b_user, sizeof(b_user)),
