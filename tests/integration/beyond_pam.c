@@ -452,6 +452,27 @@ test_auth_enroll_minimum_uid(void **state)
     assert_false(has_entry("sysacct"));
 }
 
+/*
+ * trust + enroll (issue 10, finding 4): under `trust` the delegated password
+ * is not checked by anything (the identity is), so it must never be enrolled:
+ * an attacker who can authenticate as carol must not plant a password of its
+ * choice as carol's NT hash.
+ */
+static void
+test_trust_never_enrols(void **state)
+{
+    int setcred = -1;
+
+    (void)state;
+    assert_false(has_entry("carol"));
+    assert_int_equal(run_auth("trust_enroll", "carol",
+                              fixture_result(CREDSSP_MECH_NTLM, "TESTDOM\\carol", "carol",
+                                             "TESTDOM", "Attacker-pw-9", 6),
+                              NULL, &setcred),
+                     PAM_SUCCESS);
+    assert_false(has_entry("carol"));
+}
+
 static void
 test_concurrent_enroll(void **state)
 {
@@ -540,6 +561,7 @@ run_suite(void)
         cmocka_unit_test(test_auth_enroll),
         cmocka_unit_test(test_auth_enroll_wrong_password),
         cmocka_unit_test(test_auth_enroll_minimum_uid),
+        cmocka_unit_test(test_trust_never_enrols),
         cmocka_unit_test(test_concurrent_enroll),
     };
 

@@ -90,6 +90,9 @@ account required pam_permit.so"
 svc ra_notrust "auth $gate $M keyring=process
 auth required pam_deny.so
 account required pam_permit.so"
+svc trust_enroll "auth $gate $M trust keyring=process enroll keyfile=$keyfile
+auth required pam_deny.so
+account required pam_permit.so"
 svc passwd_enroll "password requisite $pwdir/pam_matrix.so passdb=$T/passdb
 password required $M keyfile=$keyfile"
 svc passwd_badkey "password requisite $pwdir/pam_matrix.so passdb=$T/passdb
@@ -137,7 +140,7 @@ for want in 'cred=smartcard outcome=forwarded' 'cred=restricted_admin outcome=tr
             'reason=accessible by group or other' 'user=bob enroll=ok phase=setcred'; do
     grep -q -- "$want" "$T/suite.log" || fail "no log line matching: $want"
 done
-for secret in "$PIN" Old-alice-1 New-alice-2 bob-pw-1 carol-pw-1 pw-u1; do
+for secret in "$PIN" Attacker-pw-9 Old-alice-1 New-alice-2 bob-pw-1 carol-pw-1 pw-u1; do
     if grep -a -q -- "$secret" "$T/suite.log"; then fail "a secret appears in the log"; fi
 done
 ls "$T/keys" | grep -v '\.lock$' | grep -q 'ntlm\.keys\.' && fail "a temporary key file was left: $(ls "$T/keys")"
