@@ -17,6 +17,8 @@ static const struct error_entry error_table[] = {
     { CREDSSP_E_INVALID_ARG, "invalid_argument", "invalid argument" },
     { CREDSSP_E_STATE, "bad_state", "call not valid in the current state" },
     { CREDSSP_E_CONFIG, "bad_config", "configuration incomplete or inconsistent" },
+    { CREDSSP_E_NAME_COLLISION, "name_collision",
+      "another key-file entry differs from this name only in letter case" },
     { CREDSSP_E_TRUNCATED, "truncated", "message truncated" },
     { CREDSSP_E_TRAILING, "trailing_bytes", "unexpected bytes after a complete value" },
     { CREDSSP_E_BAD_TAG, "bad_tag", "unexpected, unknown, duplicate or out-of-order tag" },

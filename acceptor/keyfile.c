@@ -150,8 +150,26 @@ cssp_keyfile_entry_is(const struct cssp_kf_entry *e, const char *user, const cha
     size_t dlen = domain != NULL ? strlen(domain) : 0;
     size_t elen = e->domain != NULL ? e->domain_len : 0;
 
-    return name_eq(e->user, e->user_len, user, strlen(user)) &&
+    /* POSIX account names are case-sensitive: the user part is exact. */
+    return e->user_len == strlen(user) && memcmp(e->user, user, e->user_len) == 0 &&
            name_eq(e->domain != NULL ? e->domain : "", elen, domain != NULL ? domain : "", dlen);
+}
+
+/*
+ * Would e and [domain\]user be one entry to gss-ntlmssp without being one
+ * to us?  Users equal only when case is folded, and domains that can meet
+ * (equal ignoring case, or missing on either side: no domain matches all).
+ */
+bool
+cssp_keyfile_entry_collides(const struct cssp_kf_entry *e, const char *user, const char *domain)
+{
+    size_t ulen = strlen(user);
+    bool has_domain = domain != NULL && domain[0] != '\0';
+
+    if (!name_eq(e->user, e->user_len, user, ulen) || memcmp(e->user, user, ulen) == 0)
+        return false;
+    return e->domain == NULL || !has_domain ||
+           name_eq(e->domain, e->domain_len, domain, strlen(domain));
 }
 
 /* May name be stored as a user or domain of an entry? */

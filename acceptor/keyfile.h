@@ -28,6 +28,10 @@
  *     "DOMAIN\user", else the entry has no domain; NT must be 32 hex digits;
  *   - user names are compared case-insensitively; domains too, but only when
  *     both the entry and the client have one (no domain = wildcard).
+ *   Our writers treat user names as case-sensitive (POSIX): an entry is
+ *   replaced or removed only under its exact user name, and a name that
+ *   differs from an existing entry's only in case is refused, so the file
+ *   never holds two accounts gss-ntlmssp could confuse.
  *   Case folding: ASCII only here; gss-ntlmssp uses libunistring's
  *   ulc_casecmp in the process locale, which also folds non-ASCII letters in
  *   a UTF-8 locale.  For non-ASCII names we are therefore stricter.
@@ -102,10 +106,20 @@ size_t cssp_keyfile_record_len(const uint8_t *p, size_t left);
 bool cssp_keyfile_parse_record(const uint8_t *rec, size_t len, struct cssp_kf_entry *e_out);
 /*
  * True when the entry is the one credssp_keyfile_set would replace for
- * [domain\]user: same user and same domain, both compared case-insensitively,
- * a missing domain equal only to a missing (or empty) one.
+ * [domain\]user: the same user (exact bytes: POSIX names are case-sensitive)
+ * and the same domain (case-insensitive, as in Windows), a missing domain
+ * equal only to a missing (or empty) one.
  */
 bool cssp_keyfile_entry_is(const struct cssp_kf_entry *e, const char *user, const char *domain);
+/*
+ * True when gss-ntlmssp's case-insensitive lookup could take the entry for
+ * [domain\]user although it is another account: the users differ only in
+ * ASCII case and the domains can meet (equal ignoring case, or missing on
+ * either side).  credssp_keyfile_set refuses such a name
+ * (CREDSSP_E_NAME_COLLISION).
+ */
+bool cssp_keyfile_entry_collides(const struct cssp_kf_entry *e, const char *user,
+                                 const char *domain);
 /*
  * Format one line (with its '\n') into buf[CSSP_KEYFILE_LINE_MAX]; names must
  * have passed cssp_keyfile_check_name.  The caller wipes buf.

@@ -13,9 +13,12 @@
  *
  * Other lines, comments and their order are kept byte for byte.  The entry
  * for [DOMAIN\]user is every line that cssp_keyfile_entry_is() accepts (user
- * and domain compared case-insensitively, Heimdal "DOM:USER:PASSWORD" lines
- * included): "set" rewrites the first in place and drops the others (the
- * lookup could never reach them), "remove" drops them all.
+ * exact, domain compared case-insensitively, Heimdal "DOM:USER:PASSWORD"
+ * lines included): "set" rewrites the first in place and drops the others
+ * (the lookup could never reach them), "remove" drops them all.  "set"
+ * refuses a user that differs from another entry's only in case
+ * (cssp_keyfile_entry_collides: gss-ntlmssp would confuse the two accounts)
+ * with CREDSSP_E_NAME_COLLISION and leaves the file alone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -117,8 +120,11 @@ rewrite(const uint8_t *old, size_t old_len, const char *user, const char *domain
         struct cssp_kf_entry e;
         size_t rec = cssp_keyfile_record_len(old + off, n);
 
-        if (cssp_keyfile_parse_record(old + off, rec, &e) &&
-            cssp_keyfile_entry_is(&e, user, domain)) {
+        bool parsed = cssp_keyfile_parse_record(old + off, rec, &e);
+
+        if (parsed && line != NULL && cssp_keyfile_entry_collides(&e, user, domain))
+            return CREDSSP_E_NAME_COLLISION;
+        if (parsed && cssp_keyfile_entry_is(&e, user, domain)) {
             changed = true;
             if (line != NULL && !placed)
                 cssp_write_bytes(w, line, line_len);

@@ -207,7 +207,8 @@ cleanup:
 static int
 exit_for(credssp_error err)
 {
-    return err == CREDSSP_E_INVALID_ARG ? EXIT_USAGE : EXIT_FAILED;
+    return err == CREDSSP_E_INVALID_ARG || err == CREDSSP_E_NAME_COLLISION ? EXIT_USAGE
+                                                                            : EXIT_FAILED;
 }
 
 /* add USER [DOMAIN] */
@@ -226,6 +227,12 @@ cmd_add(const char *file, const char *user, const char *domain)
         fprintf(stderr, "credssp-keyfile: cannot add %s%s%s to %s: %s\n",
                 domain != NULL ? domain : "", domain != NULL ? "\\" : "", user, file,
                 credssp_strerror(err));
+        if (err == CREDSSP_E_NAME_COLLISION)
+            fprintf(stderr, "credssp-keyfile: NTLM matches user names ignoring case, so "
+                            "\"%s\" would log in with the other entry's password (or it with "
+                            "this one); account names differing only in case cannot both have "
+                            "NTLM keys\n",
+                    user);
         ret = exit_for(err);
         goto cleanup;
     }

@@ -43,6 +43,7 @@ typedef enum credssp_error {
     CREDSSP_E_INVALID_ARG = 0x0101,
     CREDSSP_E_STATE = 0x0102,         /* call not valid in this state */
     CREDSSP_E_CONFIG = 0x0103,        /* configuration incomplete or inconsistent */
+    CREDSSP_E_NAME_COLLISION = 0x0104, /* a key-file name differs from another only in case */
 
     /* protocol: the peer sent something malformed or out of order */
     CREDSSP_E_TRUNCATED = 0x0201,     /* input ends inside a value */
@@ -378,12 +379,16 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_nt_hash(const char *password_utf8,
                                                        credssp_secret **out);
 /*
  * Add or replace the line for [DOMAIN\]user in an smbpasswd-format key file:
- * atomic (temp file, fsync, rename), locked, mode 0600.
+ * atomic (temp file, fsync, rename), locked, mode 0600.  The user name is
+ * exact (POSIX names are case-sensitive), the domain case-insensitive.
+ * CREDSSP_E_NAME_COLLISION, file unchanged, when another entry's user differs
+ * only in case and the domains can meet: gss-ntlmssp matches user names
+ * case-insensitively and would take one account's hash for the other.
  */
 CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_set(const char *path, const char *user,
                                                            const char *domain,
                                                            const credssp_secret *nt_hash);
-/* Remove the line for [DOMAIN\]user; CREDSSP_OK also when there was none. */
+/* Remove the lines for [DOMAIN\]user (user exact); CREDSSP_OK also when there was none. */
 CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_remove(const char *path, const char *user,
                                                               const char *domain);
 

@@ -268,11 +268,35 @@ test_replace_is_live(void **state)
     (void)state;
     set_entry("dave", "TESTDOM", "first-pw");
     assert_int_equal(exchange(keyfile, "TESTDOM\\dave", "first-pw").major, GSS_S_COMPLETE);
-    set_entry("Dave", "TESTDOM", "second-pw");
+    set_entry("dave", "TESTDOM", "second-pw");
     assert_int_not_equal(exchange(keyfile, "TESTDOM\\dave", "first-pw").major, GSS_S_COMPLETE);
     assert_int_equal(exchange(keyfile, "TESTDOM\\dave", "second-pw").major, GSS_S_COMPLETE);
     assert_int_equal(credssp_keyfile_remove(keyfile, "dave", "testdom"), CREDSSP_OK);
     assert_int_not_equal(exchange(keyfile, "TESTDOM\\dave", "second-pw").major, GSS_S_COMPLETE);
+}
+
+/*
+ * Issue 10 #3: gss-ntlmssp matches the user name ignoring case and reports
+ * the name as the client typed it, so a file holding only "Dave" lets a
+ * client log in as "dave" with Dave's password.  That is why
+ * credssp_keyfile_set refuses names that differ only in case, and why
+ * pam_credssp compares the authenticated name with the key-file entry.
+ */
+static void
+test_user_case_is_folded(void **state)
+{
+    credssp_secret *h = NULL;
+    struct outcome r;
+
+    (void)state;
+    set_entry("Frank", NULL, "franks-pw");
+    r = exchange(keyfile, "frank", "franks-pw");
+    assert_int_equal(r.major, GSS_S_COMPLETE);
+    assert_string_equal(r.name, "frank");
+    assert_int_equal(credssp_nt_hash("other-pw", 8, &h), CREDSSP_OK);
+    assert_int_equal(credssp_keyfile_set(keyfile, "frank", NULL, h), CREDSSP_E_NAME_COLLISION);
+    credssp_secret_free(h);
+    assert_int_equal(credssp_keyfile_remove(keyfile, "Frank", NULL), CREDSSP_OK);
 }
 
 /* The memfd path works as an acceptor key file. */
@@ -353,7 +377,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_right_password),  cmocka_unit_test(test_wrong_password),
         cmocka_unit_test(test_unknown_user),    cmocka_unit_test(test_domain_case_rule),
-        cmocka_unit_test(test_replace_is_live), cmocka_unit_test(test_memfd_keyfile),
+        cmocka_unit_test(test_replace_is_live),
+        cmocka_unit_test(test_user_case_is_folded), cmocka_unit_test(test_memfd_keyfile),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -304,20 +304,20 @@ test_set_replace_keeps_others(void **state)
         "\n"
         "TESTDOM\\bob:1001:" LM_X ":" H_PASSW0RD ":[U          ]:LCT-00000000\n"
         "OTHER\\bob:1001:" LM_X ":" H_PASSW0RD ":[U          ]:LCT-00000000\r\n"
-        "TestDom\\BOB:1001:" LM_X ":00000000000000000000000000000000:[U          ]:LCT-0\n"
+        "TestDom\\bob:1001:" LM_X ":00000000000000000000000000000000:[U          ]:LCT-0\n"
         "junk line without colons\n"
         "zed:1:" LM_X ":" H_PASSW0RD ":"; /* last line without newline */
 
     (void)state;
     write_file(path, before, 0600);
-    /* replaces the first TESTDOM\bob entry (any case) in place, drops the shadowed one */
-    assert_int_equal(credssp_keyfile_set(path, "Bob", "testdom", h), CREDSSP_OK);
+    /* replaces the first TESTDOM\bob entry (domain in any case) in place, drops the shadowed one */
+    assert_int_equal(credssp_keyfile_set(path, "bob", "testdom", h), CREDSSP_OK);
     text = read_file(path);
     assert_string_equal(nth_line(text, 0, line, sizeof(line)), "# NTLM keys");
     assert_string_equal(nth_line(text, 1, line, sizeof(line)),
                         "alice:1000:" LM_X ":" H_PASSW0RD ":[U          ]:LCT-00000000");
     assert_string_equal(nth_line(text, 2, line, sizeof(line)), "");
-    assert_entry_line(nth_line(text, 3, line, sizeof(line)), "testdom\\Bob", 65534,
+    assert_entry_line(nth_line(text, 3, line, sizeof(line)), "testdom\\bob", 65534,
                       "A4F49C406510BDCAB6824EE7C30FD852");
     assert_string_equal(nth_line(text, 4, line, sizeof(line)),
                         "OTHER\\bob:1001:" LM_X ":" H_PASSW0RD ":[U          ]:LCT-00000000\r");
@@ -362,6 +362,7 @@ test_remove(void **state)
     const char *before = "# c\n"
                          "TESTDOM\\bob:1:" LM_X ":" H_PASSW0RD ":\n"
                          "bob:1:" LM_X ":" H_PASSW0RD ":\n"
+                         "testdom\\bob:1:" LM_X ":" H_PASSW0RD ":\n"
                          "TESTDOM\\BOB:1:" LM_X ":" H_PASSW0RD ":\n"
                          "alice:1:" LM_X ":" H_PASSW0RD ":\n";
     struct stat st1, st2;
@@ -369,8 +370,16 @@ test_remove(void **state)
 
     (void)state;
     write_file(path, before, 0600);
-    /* removes both TESTDOM\bob lines, keeps the domain-less bob */
+    /* removes both TESTDOM\bob lines (domain in any case), keeps the domain-less bob
+     * and BOB, another account (user names are exact) */
     assert_int_equal(credssp_keyfile_remove(path, "bob", "testdom"), CREDSSP_OK);
+    text = read_file(path);
+    assert_string_equal(text, "# c\n"
+                              "bob:1:" LM_X ":" H_PASSW0RD ":\n"
+                              "TESTDOM\\BOB:1:" LM_X ":" H_PASSW0RD ":\n"
+                              "alice:1:" LM_X ":" H_PASSW0RD ":\n");
+    free(text);
+    assert_int_equal(credssp_keyfile_remove(path, "BOB", "TESTDOM"), CREDSSP_OK);
     text = read_file(path);
     assert_string_equal(text, "# c\n"
                               "bob:1:" LM_X ":" H_PASSW0RD ":\n"
@@ -382,13 +391,53 @@ test_remove(void **state)
     assert_int_equal(stat(path, &st2), 0);
     assert_int_equal(st1.st_ino, st2.st_ino);
     /* the domain-less entry is removed by a domain-less remove ("" = none) */
-    assert_int_equal(credssp_keyfile_remove(path, "BOB", ""), CREDSSP_OK);
+    assert_int_equal(credssp_keyfile_remove(path, "bob", ""), CREDSSP_OK);
     text = read_file(path);
     assert_string_equal(text, "# c\nalice:1:" LM_X ":" H_PASSW0RD ":\n");
     free(text);
     /* a missing file stays missing */
     assert_int_equal(credssp_keyfile_remove(tpath("missing.keys"), "bob", NULL), CREDSSP_OK);
     assert_null(read_file(tpath("missing.keys")));
+}
+
+/*
+ * Issue 10 #3: POSIX accounts secrevu and Secrevu are two people, but
+ * gss-ntlmssp matches key-file user names ignoring case.  Adding Secrevu must
+ * neither replace secrevu's hash (it did: Secrevu's password then logged in
+ * as secrevu) nor sit beside it: it is refused and the file left alone.
+ */
+static void
+test_set_refuses_case_collision(void **state)
+{
+    const char *path = tpath("collide.keys");
+    const char *before = "secrevu:1:" LM_X ":" H_PASSW0RD ":[U          ]:LCT-00000000\n"
+                         "OTHER\\Carol:1:" LM_X ":" H_PASSW0RD ":[U          ]:LCT-00000000\n";
+    credssp_secret *h = hash_from_hex(H_PASSWORD);
+    char *text;
+
+    (void)state;
+    write_file(path, before, 0600);
+    assert_int_equal(credssp_keyfile_set(path, "Secrevu", NULL, h), CREDSSP_E_NAME_COLLISION);
+    /* an entry without a domain meets every domain */
+    assert_int_equal(credssp_keyfile_set(path, "SECREVU", "TESTDOM", h),
+                     CREDSSP_E_NAME_COLLISION);
+    assert_int_equal(credssp_keyfile_set(path, "carol", NULL, h), CREDSSP_E_NAME_COLLISION);
+    assert_int_equal(credssp_keyfile_set(path, "carol", "other", h), CREDSSP_E_NAME_COLLISION);
+    text = read_file(path);
+    assert_string_equal(text, before);
+    free(text);
+    expect_lookup(path, "secrevu", NULL, H_PASSW0RD);
+    /* removing Secrevu does not remove secrevu */
+    assert_int_equal(credssp_keyfile_remove(path, "Secrevu", NULL), CREDSSP_OK);
+    expect_lookup(path, "secrevu", NULL, H_PASSW0RD);
+    /* domains that cannot meet are two entries */
+    assert_int_equal(credssp_keyfile_set(path, "carol", "TESTDOM", h), CREDSSP_OK);
+    expect_lookup(path, "carol", "TESTDOM", H_PASSWORD);
+    expect_lookup(path, "carol", "OTHER", H_PASSW0RD);
+    /* the exact name is replaced as before */
+    assert_int_equal(credssp_keyfile_set(path, "secrevu", NULL, h), CREDSSP_OK);
+    expect_lookup(path, "secrevu", NULL, H_PASSWORD);
+    credssp_secret_free(h);
 }
 
 static void
@@ -760,11 +809,11 @@ op_set(struct wipe_ctx *c)
     assert_int_equal(credssp_keyfile_set(c->path, "bob", "DOM", c->h), CREDSSP_OK);
 }
 
-/* Replace that entry (other case). */
+/* Replace that entry (domain in other case). */
 static void
 op_replace(struct wipe_ctx *c)
 {
-    assert_int_equal(credssp_keyfile_set(c->path, "BOB", "dom", c->h), CREDSSP_OK);
+    assert_int_equal(credssp_keyfile_set(c->path, "bob", "dom", c->h), CREDSSP_OK);
 }
 
 /* Look the entry up and compare. */
@@ -910,6 +959,7 @@ main(void)
         cmocka_unit_test(test_set_replace_keeps_others),
         cmocka_unit_test(test_set_replaces_heimdal_line),
         cmocka_unit_test(test_remove),
+        cmocka_unit_test(test_set_refuses_case_collision),
         cmocka_unit_test(test_mode_never_more_open_than_0600),
         cmocka_unit_test(test_refused_names),
         cmocka_unit_test(test_symlink_refused),
