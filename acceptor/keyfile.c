@@ -347,54 +347,89 @@ cleanup:
     return ret;
 }
 
+/*
+ * Read the key file at path into *data_out (wiped and freed by the caller)
+ * and point e_out at the first entry gss-ntlmssp would take for the client:
+ * CREDSSP_E_LOGON_FAILURE when none matches, CREDSSP_E_NO_ACCEPTOR_CRED when
+ * the file cannot be read.
+ */
+static credssp_error
+lookup_entry(const char *path, const char *user, const char *domain, uint8_t **data_out,
+             size_t *len_out, struct cssp_kf_entry *e_out)
+{
+    credssp_error ret;
+    size_t off = 0;
+    int fd;
+
+    *data_out = NULL;
+    *len_out = 0;
+    if (path == NULL || user == NULL || user[0] == '\0')
+        return CREDSSP_E_INVALID_ARG;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return CREDSSP_E_NO_ACCEPTOR_CRED;
+    ret = cssp_keyfile_read_fd(fd, data_out, len_out);
+    close(fd);
+    if (ret != CREDSSP_OK)
+        return ret == CREDSSP_E_NOMEM ? ret : CREDSSP_E_NO_ACCEPTOR_CRED;
+    while (off < *len_out) {
+        size_t n = cssp_keyfile_record_len(*data_out + off, *len_out - off);
+
+        if (cssp_keyfile_parse_record(*data_out + off, n, e_out) &&
+            entry_matches_client(e_out, user, domain))
+            return CREDSSP_OK;
+        off += n;
+    }
+    return CREDSSP_E_LOGON_FAILURE;
+}
+
 /* The NT hash gss-ntlmssp would use for the client user and domain. */
 credssp_error
 cssp_keyfile_lookup(const char *path, const char *user, const char *domain,
                     credssp_secret **nt_hash_out)
 {
-    credssp_error ret = CREDSSP_E_INTERNAL;
+    credssp_error ret;
+    struct cssp_kf_entry e;
     uint8_t *data = NULL;
-    size_t len = 0, off = 0;
-    int fd = -1;
+    size_t len = 0;
 
     if (nt_hash_out == NULL)
         return CREDSSP_E_INVALID_ARG;
     *nt_hash_out = NULL;
-    if (path == NULL || user == NULL || user[0] == '\0')
-        return CREDSSP_E_INVALID_ARG;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        ret = CREDSSP_E_NO_ACCEPTOR_CRED;
-        goto cleanup;
+    ret = lookup_entry(path, user, domain, &data, &len, &e);
+    if (ret == CREDSSP_OK) {
+        /* First match wins, even when it is malformed (gss-ntlmssp fails it too). */
+        if (e.heimdal)
+            ret = credssp_nt_hash(e.secret, e.secret_len, nt_hash_out);
+        else
+            ret = nt_hex_to_secret(e.secret, e.secret_len, nt_hash_out);
+        if (ret != CREDSSP_OK && ret != CREDSSP_E_NOMEM)
+            ret = CREDSSP_E_NO_ACCEPTOR_CRED;
     }
-    ret = cssp_keyfile_read_fd(fd, &data, &len);
-    if (ret != CREDSSP_OK) {
-        ret = ret == CREDSSP_E_NOMEM ? ret : CREDSSP_E_NO_ACCEPTOR_CRED;
-        goto cleanup;
-    }
-    ret = CREDSSP_E_LOGON_FAILURE;
-    while (off < len) {
-        size_t n = cssp_keyfile_record_len(data + off, len - off);
-        struct cssp_kf_entry e;
-
-        if (cssp_keyfile_parse_record(data + off, n, &e) &&
-            entry_matches_client(&e, user, domain)) {
-            /* First match wins, even when it is malformed (gss-ntlmssp fails it too). */
-            if (e.heimdal)
-                ret = credssp_nt_hash(e.secret, e.secret_len, nt_hash_out);
-            else
-                ret = nt_hex_to_secret(e.secret, e.secret_len, nt_hash_out);
-            if (ret != CREDSSP_OK && ret != CREDSSP_E_NOMEM)
-                ret = CREDSSP_E_NO_ACCEPTOR_CRED;
-            break;
-        }
-        off += n;
-    }
-
-cleanup:
     cssp_wipe_free(data, len);
-    if (fd >= 0)
-        close(fd);
+    return ret;
+}
+
+/* The user name of the entry gss-ntlmssp would take for the client (no secret). */
+credssp_error
+cssp_keyfile_lookup_user(const char *path, const char *user, const char *domain,
+                         char **entry_user_out)
+{
+    credssp_error ret;
+    struct cssp_kf_entry e;
+    uint8_t *data = NULL;
+    size_t len = 0;
+
+    if (entry_user_out == NULL)
+        return CREDSSP_E_INVALID_ARG;
+    *entry_user_out = NULL;
+    ret = lookup_entry(path, user, domain, &data, &len, &e);
+    if (ret == CREDSSP_OK) {
+        *entry_user_out = strndup(e.user, e.user_len);
+        if (*entry_user_out == NULL)
+            ret = CREDSSP_E_NOMEM;
+    }
+    cssp_wipe_free(data, len);
     return ret;
 }
 

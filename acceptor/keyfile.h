@@ -68,6 +68,15 @@ CSSP_WUR credssp_error cssp_keyfile_lookup(const char *path, const char *user, c
                                            credssp_secret **nt_hash_out);
 
 /*
+ * The user name, as stored, of the entry cssp_keyfile_lookup would take for
+ * the client's user and domain (*entry_user_out, free()).  gss-ntlmssp folds
+ * case, so it may differ from the client's name; pam_credssp compares it with
+ * the account.  Errors as for cssp_keyfile_lookup.
+ */
+CSSP_WUR credssp_error cssp_keyfile_lookup_user(const char *path, const char *user,
+                                                const char *domain, char **entry_user_out);
+
+/*
  * A sealed memfd (MFD_CLOEXEC) holding exactly one key-file line for
  * [domain\]user, and its name "/proc/self/fd/N" for gss-ntlmssp's
  * "ntlmssp_keyfile": the hash never touches a disk.  The caller closes the fd.

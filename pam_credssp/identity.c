@@ -2,19 +2,29 @@
  * identity.c - does the claimed credential belong to PAM_USER?
  *
  * Both the identity CredSSP authenticated and the user the client delegated
- * must map to PAM_USER (documented in pam_credssp(8), "IDENTITY MAPPING"):
+ * must map to the account PAM_USER names (documented in pam_credssp(8),
+ * "IDENTITY MAPPING", and docs/IDENTITY.md).  The account's canonical name is
+ * getpwnam(PAM_USER)->pw_name (PAM_USER itself without a passwd entry).  A
+ * user name names the account when it equals the canonical name exactly, or
+ * when NSS resolves it to that same account (a directory whose names are
+ * case-insensitive, e.g. sssd case_sensitive = false): POSIX names are
+ * case-sensitive, and secrevu and Secrevu can be two people.
  *   Kerberos  "name@REALM": krb5_aname_to_localname (auth_to_local of
- *             krb5.conf) must give PAM_USER exactly; with realm= the realm
- *             must be listed, and a listed realm's single-component
- *             principal maps to its name when auth_to_local has no rule.
- *   NTLM      "DOMAIN\name" or "name": name equals PAM_USER (ASCII case
- *             folded: Windows account names are case-insensitive); with
- *             domain= the domain must be listed.
+ *             krb5.conf) must name the account; with realm= the realm must
+ *             be listed, and a listed realm's single-component principal
+ *             maps to its name when auth_to_local has no rule.
+ *   NTLM      "DOMAIN\name" or "name": name names the account; with domain=
+ *             the domain must be listed (case-insensitive, as in Windows).
+ *             gss-ntlmssp finds key-file entries ignoring case and reports
+ *             the name as typed, so when the key file (keyfile=) holds the
+ *             entry it would take, that entry's user must be the canonical
+ *             name exactly: Secrevu's entry never logs in secrevu.
  *   delegated "name", "DOMAIN\name" or "name@domain" plus the domain field:
- *             name equals PAM_USER (case folded); a non-empty domain must be
- *             listed in domain= or realm= when either is given.
+ *             name names the account; a non-empty domain must be listed in
+ *             domain= or realm= when either is given (case-insensitive).
  * A hand-off without an authenticated identity never maps.
  */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +32,75 @@
 
 #include <krb5.h>
 
+#include "keyfile.h"
 #include "pcssp.h"
 
 #define NAME_MAX_LEN 256
+#define PW_BUF_LEN 4096
 
-/* Case-insensitive ASCII equality of a[0..alen) and the string b. */
+/* The account a name must map to: its canonical name (see the file comment). */
+struct account {
+    const char *name;
+    char buf[PW_BUF_LEN];
+};
+
+/* Fill acct for pam_user: getpwnam's pw_name, else pam_user itself. */
+static void
+account_of(const char *pam_user, struct account *acct)
+{
+    struct passwd pw, *res = NULL;
+
+    acct->name = pam_user;
+    if (getpwnam_r(pam_user, &pw, acct->buf, sizeof(acct->buf), &res) == 0 && res != NULL)
+        acct->name = res->pw_name;
+}
+
+/* Does n[0..nlen) name the account: exactly its name, or the same account to NSS? */
+static bool
+names_account(const char *n, size_t nlen, const struct account *acct)
+{
+    char name[NAME_MAX_LEN], buf[PW_BUF_LEN];
+    struct passwd pw, *res = NULL;
+
+    if (strlen(acct->name) == nlen && memcmp(n, acct->name, nlen) == 0)
+        return true;
+    if (nlen == 0 || nlen >= sizeof(name) || memchr(n, '\0', nlen) != NULL)
+        return false;
+    memcpy(name, n, nlen);
+    name[nlen] = '\0';
+    return getpwnam_r(name, &pw, buf, sizeof(buf), &res) == 0 && res != NULL &&
+           strcmp(res->pw_name, acct->name) == 0;
+}
+
+/*
+ * The key-file entry gss-ntlmssp took for the NTLM name user (domain dom)
+ * must be the account's own: no readable file or no entry (winbind, a lookup
+ * callback, another file) leaves the decision to the other checks.
+ */
+static bool
+keyfile_entry_is_account(const struct pcssp_config *cfg, const char *user, const char *dom,
+                         size_t dlen, const struct account *acct)
+{
+    char domain[NAME_MAX_LEN];
+    char *entry_user = NULL;
+    credssp_error err;
+    bool ok;
+
+    if (cfg->keyfile == NULL)
+        return true;
+    if (dlen >= sizeof(domain))
+        return false;
+    memcpy(domain, dom, dlen);
+    domain[dlen] = '\0';
+    err = cssp_keyfile_lookup_user(cfg->keyfile, user, domain, &entry_user);
+    if (err == CREDSSP_E_NO_ACCEPTOR_CRED || err == CREDSSP_E_LOGON_FAILURE)
+        return true;
+    ok = err == CREDSSP_OK && strcmp(entry_user, acct->name) == 0;
+    free(entry_user);
+    return ok;
+}
+
+/* Case-insensitive ASCII equality of a[0..alen) and the string b (domains, realms). */
 static bool
 name_equal(const char *a, size_t alen, const char *b)
 {
@@ -80,37 +154,40 @@ cleanup:
     return ret;
 }
 
-/* The authenticated identity maps to pam_user? */
+/* The authenticated identity maps to the account? */
 static bool
 authenticated_maps(const struct pcssp_config *cfg, const credssp_result *r,
-                   const char *pam_user)
+                   const struct account *acct)
 {
     const char *principal = credssp_result_principal(r);
     char local[NAME_MAX_LEN];
-    const char *bs;
+    const char *bs, *user;
+    size_t dlen;
 
     if (principal == NULL || principal[0] == '\0')
         return false;
     switch (credssp_result_mech(r)) {
     case CREDSSP_MECH_KERBEROS:
         return krb5_local(cfg, principal, local, sizeof(local)) == CREDSSP_OK &&
-               strcmp(local, pam_user) == 0;
+               names_account(local, strlen(local), acct);
     case CREDSSP_MECH_NTLM:
         bs = strchr(principal, '\\');
-        if (bs == NULL)
-            return cfg->n_domains == 0 && name_equal(principal, strlen(principal), pam_user);
+        user = bs != NULL ? bs + 1 : principal;
+        dlen = bs != NULL ? (size_t)(bs - principal) : 0;
         if (cfg->n_domains != 0 &&
-            !in_list(cfg->domains, cfg->n_domains, principal, (size_t)(bs - principal)))
+            (bs == NULL || !in_list(cfg->domains, cfg->n_domains, principal, dlen)))
             return false;
-        return name_equal(bs + 1, strlen(bs + 1), pam_user);
+        return names_account(user, strlen(user), acct) &&
+               keyfile_entry_is_account(cfg, user, principal, dlen, acct);
     default:
         return false;
     }
 }
 
-/* The delegated user (and domain) map to pam_user?  Nothing delegated: yes. */
+/* The delegated user (and domain) map to the account?  Nothing delegated: yes. */
 static bool
-delegated_maps(const struct pcssp_config *cfg, const credssp_result *r, const char *pam_user)
+delegated_maps(const struct pcssp_config *cfg, const credssp_result *r,
+               const struct account *acct)
 {
     const char *user = credssp_result_user(r), *domain = credssp_result_domain(r);
     const char *name, *dom;
@@ -137,7 +214,7 @@ delegated_maps(const struct pcssp_config *cfg, const credssp_result *r, const ch
         dlen = strlen(dom);
         nlen = (size_t)(sep - user);
     }
-    if (!name_equal(name, nlen, pam_user))
+    if (!names_account(name, nlen, acct))
         return false;
     if (dlen == 0 || (cfg->n_domains == 0 && cfg->n_realms == 0))
         return true;
@@ -150,16 +227,19 @@ credssp_error
 pcssp_identity_check(const struct pcssp_config *cfg, const credssp_result *r,
                      const char *pam_user, const char **why_out)
 {
+    struct account acct;
+
     *why_out = NULL;
     if (cfg == NULL || r == NULL || pam_user == NULL || pam_user[0] == '\0') {
         *why_out = "no user";
         return CREDSSP_E_IDENTITY_MISMATCH;
     }
-    if (!authenticated_maps(cfg, r, pam_user)) {
+    account_of(pam_user, &acct);
+    if (!authenticated_maps(cfg, r, &acct)) {
         *why_out = "authenticated identity does not map to the user";
         return CREDSSP_E_IDENTITY_MISMATCH;
     }
-    if (!delegated_maps(cfg, r, pam_user)) {
+    if (!delegated_maps(cfg, r, &acct)) {
         *why_out = "delegated user does not map to the user";
         return CREDSSP_E_IDENTITY_MISMATCH;
     }

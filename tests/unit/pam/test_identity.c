@@ -85,8 +85,10 @@ test_ntlm_mapping(void **state)
 
     assert_int_equal(check(&cfg, NTLM("TESTDOM\\alice", "alice", "TESTDOM"), "alice"), CREDSSP_OK);
     assert_int_equal(check(&cfg, NTLM("alice", "alice", ""), "alice"), CREDSSP_OK);
-    /* Windows names fold case. */
-    assert_int_equal(check(&cfg, NTLM("TESTDOM\\ALICE", "Alice", "testdom"), "alice"), CREDSSP_OK);
+    /* The domain folds case (Windows); the user name does not (POSIX). */
+    assert_int_equal(check(&cfg, NTLM("testdom\\alice", "alice", "TestDom"), "alice"), CREDSSP_OK);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\ALICE", "alice", "testdom"), "alice"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\alice", "Alice", "testdom"), "alice"), MISMATCH);
     assert_int_equal(check(&cfg, NTLM("TESTDOM\\bob", "bob", "TESTDOM"), "alice"), MISMATCH);
     /* Authenticated as bob, delegated alice's name: refused. */
     assert_int_equal(check(&cfg, NTLM("TESTDOM\\bob", "alice", "TESTDOM"), "alice"), MISMATCH);
@@ -97,6 +99,45 @@ test_ntlm_mapping(void **state)
     assert_int_equal(check(&cfg, NTLM(NULL, "alice", ""), "alice"), MISMATCH);
     pcssp_options_free(&cfg);
     (void)state;
+}
+
+/*
+ * Issue 10 #3: secrevu and Secrevu are two POSIX accounts.  Names are
+ * compared exactly with the account's canonical name (getpwnam), and with the
+ * key file the entry gss-ntlmssp took (it folds case) must be the account's.
+ */
+static void
+test_case_collisions_refused(void **state)
+{
+    char path[] = "/tmp/credssp-test-keys-XXXXXX", arg[64];
+    const char *line = "Secrevu:1001:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:"
+                       "A4F49C406510BDCAB6824EE7C30FD852:[U          ]:LCT-00000000\n";
+    struct pcssp_config cfg = opts(NULL, NULL);
+    int fd;
+
+    (void)state;
+    assert_int_equal(check(&cfg, NTLM("Secrevu", "Secrevu", ""), "secrevu"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\Secrevu", "secrevu", ""), "secrevu"), MISMATCH);
+    assert_int_equal(check(&cfg, KRB("secrevu@TEST.LOCAL", "Secrevu", ""), "secrevu"), MISMATCH);
+    /* root has a passwd entry: its canonical name is what must match */
+    assert_int_equal(check(&cfg, NTLM("ROOT", "root", ""), "root"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("root", "root", ""), "root"), CREDSSP_OK);
+    pcssp_options_free(&cfg);
+    /* The key file holds only Secrevu's entry: the client typed "secrevu" with
+     * Secrevu's password and gss-ntlmssp (case-folding) accepted it. */
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+    close(fd);
+    snprintf(arg, sizeof(arg), "keyfile=%s", path);
+    cfg = opts(arg, NULL);
+    assert_int_equal(check(&cfg, NTLM("secrevu", "secrevu", ""), "secrevu"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\secrevu", "secrevu", ""), "secrevu"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("Secrevu", "Secrevu", ""), "Secrevu"), CREDSSP_OK);
+    /* another user's entry is no business of this one */
+    assert_int_equal(check(&cfg, NTLM("alice", "alice", ""), "alice"), CREDSSP_OK);
+    pcssp_options_free(&cfg);
+    unlink(path);
 }
 
 static void
@@ -279,6 +320,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ntlm_mapping),
+        cmocka_unit_test(test_case_collisions_refused),
         cmocka_unit_test(test_delegated_forms),
         cmocka_unit_test(test_domain_option),
         cmocka_unit_test(test_kerberos_mapping),
