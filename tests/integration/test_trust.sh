@@ -18,6 +18,8 @@
 #      module, as pam_credssp(8) recommends); the key file must then hold the
 #      new NT hash, not the old one; when the key file cannot take the new
 #      hash, the old entry must be gone.
+#   3. case collisions: credssp-keyfile add Secrevu beside secrevu is refused
+#      (exit 2, a clear message) and leaves the file alone; remove is exact.
 #
 # Service files are named /etc/pam.d/cssp-trust-<pid>-* and removed on exit.
 # Runs as root only (setuid install, /etc/pam.d); skips (77) otherwise.
@@ -148,6 +150,20 @@ out=$(printf 'New-pw-2\nNew-pw-3\nNew-pw-3\n' | as_nobody "$T/suid_pam" chauthto
 echo "password change with a refused key file: exit $?: $out"
 grep -q '^nobody:New-pw-3:' "$T/passdb" || fail "pam_matrix did not change the password"
 [ -z "$(nt_of "$keys")" ] || fail "the stale NT hash was kept when the update was refused"
+
+# ---- 3. names that differ only in case ----
+# gss-ntlmssp matches key-file names ignoring case: adding Secrevu beside
+# secrevu replaced secrevu's hash, and Secrevu's password logged in as secrevu.
+cases=$T/keys/case.keys
+printf 'Secrevu-pw-1\n' | "$keyfile_tool" -f "$cases" add secrevu >/dev/null || fail "add secrevu"
+cp "$cases" "$T/case.before"
+out=$(printf 'Attacker-pw-2\n' | "$keyfile_tool" -f "$cases" add Secrevu 2>&1); st=$?
+echo "credssp-keyfile add Secrevu beside secrevu: exit $st: $out"
+[ $st = 2 ] || fail "adding Secrevu beside secrevu was not refused as a usage error"
+case $out in *"only in letter case"*) true ;; *) fail "no clear error for the collision" ;; esac
+cmp -s "$cases" "$T/case.before" || fail "the refused add changed the key file"
+"$keyfile_tool" -f "$cases" remove Secrevu >/dev/null || fail "remove Secrevu"
+cmp -s "$cases" "$T/case.before" || fail "removing Secrevu removed secrevu"
 
 echo "test_trust.sh: all checks passed"
 exit 0
