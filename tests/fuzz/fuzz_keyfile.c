@@ -37,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              !inside(e.secret, e.secret_len, data + off, n)))
             abort();
         (void)cssp_keyfile_entry_is(&e, "alice", "TESTDOM");
+        (void)cssp_keyfile_entry_collides(&e, "Alice", "TESTDOM");
         off += n;
     }
     return 0;

@@ -247,12 +247,13 @@ static void
 test_options(void **state)
 {
     const char *argv[] = { "trust", "krb5", "destroy", "debug", "keytab=/k", "ccache=FILE:/c",
-                           "keyring=session", "realm=A,B", "realm=C", "domain=D" };
+                           "keyring=session", "realm=A,B", "realm=C", "domain=D",
+                           "allow_setuid" };
     struct pcssp_config cfg;
 
     assert_true(pcssp_options_sorted());
-    assert_int_equal(pcssp_options_parse(NULL, 10, argv, &cfg), CREDSSP_OK);
-    assert_true(cfg.trust && cfg.krb5 && cfg.destroy && cfg.debug);
+    assert_int_equal(pcssp_options_parse(NULL, 11, argv, &cfg), CREDSSP_OK);
+    assert_true(cfg.trust && cfg.krb5 && cfg.destroy && cfg.debug && cfg.allow_setuid);
     assert_string_equal(cfg.keytab, "/k");
     assert_string_equal(cfg.ccache, "FILE:/c");
     assert_int_equal(cfg.keyring, CREDSSP_HANDOFF_KEYRING_SESSION);
@@ -261,7 +262,7 @@ test_options(void **state)
     assert_int_equal(cfg.n_domains, 1);
     pcssp_options_free(&cfg);
     cfg = opts(NULL, NULL);
-    assert_false(cfg.trust || cfg.krb5 || cfg.destroy || cfg.debug);
+    assert_false(cfg.trust || cfg.krb5 || cfg.destroy || cfg.debug || cfg.allow_setuid);
     assert_string_equal(cfg.ccache, PCSSP_DEFAULT_CCACHE);
     assert_null(cfg.keytab);
     assert_int_equal(cfg.keyring, CREDSSP_HANDOFF_KEYRING_DEFAULT);
