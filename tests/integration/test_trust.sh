@@ -63,7 +63,8 @@ cp "$suid" "$T/suid_pam" && chown root:root "$T/suid_pam" && chmod 4755 "$T/suid
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 gate='[success=done ignore=ignore default=die]'
-service() { printf '%s\n' "$2" > "/etc/pam.d/$svc-$1"; }
+service() { printf '%s\n' "$2" > "/etc/pam.d/$svc-$1" || fail "cannot write /etc/pam.d/$svc-$1"; }
+: 2>/dev/null > "/etc/pam.d/$svc-probe" || skip "/etc/pam.d is not writable"
 service trust "auth $gate $module authtok trust
 auth required pam_deny.so
 account required pam_permit.so"
