@@ -18,6 +18,8 @@
 #      module, as pam_credssp(8) recommends); the key file must then hold the
 #      new NT hash, not the old one; when the key file cannot take the new
 #      hash, the old entry must be gone.
+#      The same with the real /usr/bin/passwd (part 4, in a private mount
+#      namespace over a scratch copy of /etc).
 #   3. case collisions: credssp-keyfile add Secrevu beside secrevu is refused
 #      (exit 2, a clear message) and leaves the file alone; remove is exact.
 #
@@ -165,6 +167,45 @@ case $out in *"only in letter case"*) true ;; *) fail "no clear error for the co
 cmp -s "$cases" "$T/case.before" || fail "the refused add changed the key file"
 "$keyfile_tool" -f "$cases" remove Secrevu >/dev/null || fail "remove Secrevu"
 cmp -s "$cases" "$T/case.before" || fail "removing Secrevu removed secrevu"
+
+# ---- 4. the real setuid passwd ----
+# /usr/bin/passwd (setuid root) run by a throwaway user, in a private mount
+# namespace whose /etc is a scratch copy (the user, its password and a
+# common-password ending in pam_credssp are added there): the system's own
+# files are never touched.
+if [ -u /usr/bin/passwd ] && command -v openssl >/dev/null &&
+    unshare -m --propagation private true 2>/dev/null; then
+    etc=$T/etc
+    cp -a /etc "$etc" || fail "cannot copy /etc"
+    uid=$((21000 + $$ % 5000))
+    while getent passwd "$uid" >/dev/null || getent group "$uid" >/dev/null; do uid=$((uid + 1)); done
+    user=csspt$uid
+    hash=$(openssl passwd -6 'Old-Passw0rd-1') || fail "openssl passwd"
+    echo "$user:x:$uid:$uid::/nonexistent:/bin/sh" >> "$etc/passwd"
+    echo "$user:$hash:19000:0:99999:7:::" >> "$etc/shadow"
+    echo "$user:x:$uid:" >> "$etc/group"
+    realkeys=$T/keys/real.keys
+    printf 'Old-Passw0rd-1\n' | "$keyfile_tool" -f "$realkeys" add "$user" >/dev/null || fail "enrol $user"
+    printf 'Nw-Kx9-Passw0rd-2\n' | "$keyfile_tool" -f "$T/ref2.keys" add "$user" >/dev/null || fail "reference"
+    printf '%s\n' "password [success=1 default=ignore] pam_unix.so obscure yescrypt" \
+        "password requisite pam_deny.so" "password required pam_permit.so" \
+        "password optional $module keyfile=$realkeys" > "$etc/pam.d/common-password"
+    old=$(grep "^$user:" "$realkeys" | cut -d: -f4)
+    out=$(unshare -m --propagation private sh -c \
+        'mount --bind "$1" /etc || exit 3
+         printf "Old-Passw0rd-1\nNw-Kx9-Passw0rd-2\nNw-Kx9-Passw0rd-2\n" |
+             setpriv --reuid="$2" --regid="$2" --clear-groups /usr/bin/passwd' sh "$etc" "$uid" 2>&1)
+    st=$?
+    echo "real passwd run by $user: exit $st: $out"
+    [ $st = 0 ] || fail "passwd failed"
+    grep -q "^$user:" /etc/passwd && fail "the system /etc/passwd was changed"
+    now=$(grep "^$user:" "$realkeys" | cut -d: -f4)
+    [ "$now" != "$old" ] || fail "setuid passwd left the old NT hash in the key file"
+    [ "$now" = "$(grep "^$user:" "$T/ref2.keys" | cut -d: -f4)" ] ||
+        fail "the key file does not hold the new NT hash after setuid passwd"
+else
+    echo "part 4 skipped: no setuid /usr/bin/passwd, openssl or mount namespace"
+fi
 
 echo "test_trust.sh: all checks passed"
 exit 0
