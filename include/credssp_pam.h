@@ -197,11 +197,15 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_handoff_store(const credssp_result
                                                              char token_out[CREDSSP_HANDOFF_TOKEN_LEN + 1]);
 /*
  * Claim a hand-off once: find the key by token in keyring (same id as at
- * store time), unlink and revoke it, decrypt and check it (format, version,
- * expiry).  A second claim, an unknown or forged token and an expired
- * hand-off all fail.  *out is a credssp_result (free with
+ * store time), check that it is owned by our effective uid and closed to
+ * group and other (so only a process of that uid, or root, stored it; in a
+ * setuid-root program a record the calling user sealed is refused, unread
+ * and unconsumed), unlink and revoke it, decrypt and check it (format,
+ * version, expiry).  A second claim, an unknown or forged token and an
+ * expired hand-off all fail.  *out is a credssp_result (free with
  * credssp_result_free) carrying the stored fields.  Errors:
- * CREDSSP_E_LOGON_FAILURE (no such hand-off, or already claimed),
+ * CREDSSP_E_LOGON_FAILURE (no such hand-off, already claimed, or a key of
+ * another owner or with group/other rights),
  * CREDSSP_E_TIMEOUT (expired), CREDSSP_E_CRYPTO (tampered),
  * CREDSSP_E_BAD_VERSION (unknown format), CREDSSP_E_INVALID_ARG (malformed token).
  */
