@@ -166,8 +166,8 @@ check_owner(key_serial_t key)
     const char *p;
     char *end = NULL;
 
-    if (keyctl_describe_alloc(key, &desc) < 0)
-        return key_error(errno);
+    if (keyctl_describe_alloc(key, &desc) < 0)     /* not even viewable: not ours */
+        return errno == EACCES ? CREDSSP_E_LOGON_FAILURE : key_error(errno);
     p = strchr(desc, ';');
     if (p == NULL)
         goto cleanup;
