@@ -1,7 +1,8 @@
 # tests/unit/local.mk: unit tests of the engine side (owner: engine).
 ENGINE_UNIT_TESTS = tests/unit/acceptor/test_error tests/unit/acceptor/test_secret \
 	tests/unit/acceptor/test_binding tests/unit/acceptor/test_identity \
-	tests/unit/acceptor/test_interop tests/unit/acceptor/test_result
+	tests/unit/acceptor/test_interop tests/unit/acceptor/test_result \
+	tests/unit/acceptor/test_engine
 check_PROGRAMS += $(ENGINE_UNIT_TESTS)
 TESTS += $(ENGINE_UNIT_TESTS)
 tests_unit_acceptor_test_error_SOURCES = tests/unit/acceptor/test_error.c
@@ -23,6 +24,10 @@ tests_unit_acceptor_test_interop_LDADD = $(UNIT_LDADD)
 tests_unit_acceptor_test_result_SOURCES = tests/unit/acceptor/test_result.c
 tests_unit_acceptor_test_result_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_result_LDADD = $(UNIT_LDADD)
+tests_unit_acceptor_test_engine_SOURCES = tests/unit/acceptor/test_engine.c \
+	tests/unit/heapscan.c tests/unit/heapscan.h
+tests_unit_acceptor_test_engine_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
+tests_unit_acceptor_test_engine_LDADD = $(UNIT_LDADD)
 
 # Style: banned functions in shipped code.
 dist_check_SCRIPTS += tests/style/banned.sh
