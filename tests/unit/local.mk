@@ -2,7 +2,7 @@
 ENGINE_UNIT_TESTS = tests/unit/acceptor/test_error tests/unit/acceptor/test_secret \
 	tests/unit/acceptor/test_binding tests/unit/acceptor/test_identity \
 	tests/unit/acceptor/test_interop tests/unit/acceptor/test_result \
-	tests/unit/acceptor/test_engine
+	tests/unit/acceptor/test_engine tests/unit/acceptor/test_audit
 check_PROGRAMS += $(ENGINE_UNIT_TESTS)
 TESTS += $(ENGINE_UNIT_TESTS)
 tests_unit_acceptor_test_error_SOURCES = tests/unit/acceptor/test_error.c
@@ -28,6 +28,9 @@ tests_unit_acceptor_test_engine_SOURCES = tests/unit/acceptor/test_engine.c \
 	tests/unit/heapscan.c tests/unit/heapscan.h
 tests_unit_acceptor_test_engine_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
 tests_unit_acceptor_test_engine_LDADD = $(UNIT_LDADD)
+tests_unit_acceptor_test_audit_SOURCES = tests/unit/acceptor/test_audit.c
+tests_unit_acceptor_test_audit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_audit_LDADD = $(UNIT_LDADD)
 
 # Style: banned functions in shipped code.
 dist_check_SCRIPTS += tests/style/banned.sh
