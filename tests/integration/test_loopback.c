@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ssl.h>
+
 #include "loopback_cases.h"
 
 /* ------------------------------------------------------------------ */
@@ -169,6 +171,8 @@ static struct fcase faults[] = {
 };
 
 static int v2 = 2, v6 = 6;
+static unsigned rounds2 = 2, rounds3 = 3;
+static int tls12 = TLS1_2_VERSION, tls13 = TLS1_3_VERSION;
 
 static struct vcase lookup_raw = { "lookup_raw", CSSP_CLI_RAW_NTLM, 6 };
 static struct vcase lookup_spnego = { "lookup_spnego", CSSP_CLI_SPNEGO_NTLM, 6 };
@@ -244,5 +248,12 @@ main(void)
         add(mech_policy[i].name, test_mech_policy, &mech_policy[i]);
     for (size_t i = 0; i < COUNT(identity); i++)
         add(identity[i].name, test_identity_mismatch, &identity[i]);
+    add("max_rounds_2_refuses_third_message", test_max_rounds, &rounds2);
+    add("max_rounds_3_enough_for_ntlm", test_max_rounds, &rounds3);
+    add("tls12_no_resumption", test_no_resumption, &tls12);
+    add("tls13_no_resumption", test_no_resumption, &tls13);
+    /* CSSP_TEST_FILTER: run only the matching cases (tests/mutation/run.sh) */
+    if (getenv("CSSP_TEST_FILTER") != NULL)
+        cmocka_set_test_filter(getenv("CSSP_TEST_FILTER"));
     return _cmocka_run_group_tests("loopback", tests, n_tests, lb_setup, lb_teardown);
 }
