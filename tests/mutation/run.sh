@@ -45,13 +45,13 @@ add_entry() {
     fi
     names+=("$name") files+=("$file") finds+=("$find") repls+=("$repl") tests+=("$tst")
 }
-name= file= find= repl= tst= have_repl=0
+name='' file='' find='' repl='' tst='' have_repl=0
 while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in
     '#'* | '') continue ;;
     'name: '*)
         add_entry
-        name=${line#name: } file= find= repl= tst= have_repl=0
+        name=${line#name: } file='' find='' repl='' tst='' have_repl=0
         ;;
     'file: '*) file=${line#file: } ;;
     'find: '*) find=${line#find: } ;;
@@ -106,7 +106,7 @@ build_for() {
 
 # Run one test spec; prints its exit status.
 run_spec() {
-    local spec=$1 prog filter= rc
+    local spec=$1 prog filter='' rc
     prog=$(program_of "$spec")
     [ "$spec" != "$prog" ] && filter=${spec#*:}
     (
