@@ -24,7 +24,8 @@ if [ "${CSSP_SKIP_MUTATION:-0}" = 1 ]; then
     echo "mutation: CSSP_SKIP_MUTATION=1, skipped"
     exit 77
 fi
-if [ -n "${top_builddir:-}" ] && grep -q -- '--enable-sanitizers' "$top_builddir/config.log" 2>/dev/null; then
+if [ -n "${top_builddir:-}" ] &&
+    grep -q -- '--enable-sanitizers' "$top_builddir/config.log" 2>/dev/null; then
     echo "mutation: sanitizer build, skipped (the plain build runs it)"
     exit 77
 fi
