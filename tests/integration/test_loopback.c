@@ -168,6 +168,11 @@ static struct fcase faults[] = {
      CREDSSP_E_BAD_TOKEN, true},
     {"client_sends_error_code", CSSP_CLI_RAW_NTLM, 6, CSSP_CLI_F_SEND_ERROR_CODE, false, false,
      CREDSSP_E_UNEXPECTED, true},
+    /* gss-ntlmssp negotiates no sealing when not asked (MIT krb5 always does) */
+    {"no_confidentiality_ntlm", CSSP_CLI_RAW_NTLM, 6, CSSP_CLI_F_NO_CONF, false, false,
+     CREDSSP_E_GSS, true},
+    {"no_confidentiality_spnego_ntlm", CSSP_CLI_SPNEGO_NTLM, 6, CSSP_CLI_F_NO_CONF, false, false,
+     CREDSSP_E_GSS, true},
 };
 
 static int v2 = 2, v6 = 6;
