@@ -113,6 +113,7 @@ run_spec() {
     (
         cd "$build" || exit 99
         export top_srcdir=$tree top_builddir=$build CMOCKA_MESSAGE_OUTPUT=stdout
+        unset MALLOC_PERTURB_ # it would wipe freed memory for the wipe checks
         [ -n "$filter" ] && export CSSP_TEST_FILTER=$filter
         timeout "$test_timeout" "./$prog" >"$build/test.log" 2>&1
     )
