@@ -53,9 +53,15 @@ bytes_reserve(struct cssp_bytes *b, size_t n, size_t max)
     want = b->cap < 4096 ? 4096 : b->cap;
     while (want < b->len + n)
         want *= 2;
-    grown = realloc(b->data, want);
+    /* Not realloc: it would free the old block unwiped (TLS plaintext). */
+    grown = malloc(want);
     if (grown == NULL)
         return CREDSSP_E_NOMEM;
+    if (b->data != NULL) {
+        memcpy(grown, b->data, b->len);
+        OPENSSL_cleanse(b->data, b->cap); /* the old block after growth */
+        free(b->data);
+    }
     b->data = grown;
     b->cap = want;
     return CREDSSP_OK;

@@ -63,6 +63,7 @@ enum cssp_cli_cred {
 #define CSSP_CLI_F_CORRUPT_AUTHINFO (1u << 14)   /* flip a bit of the sealed authInfo */
 #define CSSP_CLI_F_SPLIT_LAST (1u << 15)         /* last token and pubKeyAuth in two messages */
 #define CSSP_CLI_F_EMPTY_TOKEN (1u << 16)        /* first negoToken of 0 bytes */
+#define CSSP_CLI_F_NO_CONF (1u << 17)            /* no GSS_C_CONF_FLAG (integrity only) */
 
 /* Things the server did that it must not (bit set, see cssp_cli_violations). */
 #define CSSP_CLI_V_SERVER_NONCE (1u << 0)    /* server sent clientNonce [5] */

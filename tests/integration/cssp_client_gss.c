@@ -182,7 +182,9 @@ cli_gss_init(struct cli_gss *g, const struct cssp_cli_opts *o, char *why)
     g->ctx = GSS_C_NO_CONTEXT;
     g->mech = o->mech;
     g->krb_wrap = o->krb_wrap;
-    g->req_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+    g->req_flags = GSS_C_INTEG_FLAG;
+    if (!(o->faults & CSSP_CLI_F_NO_CONF))
+        g->req_flags |= GSS_C_CONF_FLAG;
     if (!(o->faults & CSSP_CLI_F_NO_MUTUAL))
         g->req_flags |= GSS_C_MUTUAL_FLAG;
 

@@ -22,6 +22,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "internal.h"
 #include "loopback.h"
 
 #define LB_MAX_ROUNDS 64
@@ -311,8 +312,12 @@ make_config(const struct lb_cfg *c)
         assert_int_equal(credssp_config_set_mechs(cfg, c->mechs), CREDSSP_OK);
     if (c->cred_types != 0)
         assert_int_equal(credssp_config_set_cred_types(cfg, c->cred_types), CREDSSP_OK);
-    if (c->max_message != 0)
-        assert_int_equal(credssp_config_set_limits(cfg, c->max_message, 16, 0), CREDSSP_OK);
+    if (c->max_message != 0 || c->max_rounds != 0) {
+        size_t max_message = c->max_message != 0 ? c->max_message : CSSP_MAX_TSREQUEST;
+        unsigned max_rounds = c->max_rounds != 0 ? c->max_rounds : 16;
+
+        assert_int_equal(credssp_config_set_limits(cfg, max_message, max_rounds, 0), CREDSSP_OK);
+    }
     assert_int_equal(credssp_config_prepare(cfg), CREDSSP_OK);
     return cfg;
 }

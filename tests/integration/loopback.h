@@ -44,6 +44,7 @@ struct lb_cfg {
     unsigned mechs;         /* 0: default */
     unsigned cred_types;    /* 0: default */
     size_t max_message;     /* 0: default */
+    unsigned max_rounds;    /* 0: default (16) */
     bool server_cert2;      /* engine presents cert2 */
     bool app_tls;           /* CREDSSP_TLS_APPLICATION */
     size_t chunk;           /* 0: whole buffers; else feed at most chunk bytes a call */

@@ -345,6 +345,8 @@ test_mech_policy(void **state)
     lb_run(&lb_cur, &cfg, &o);
     lb_expect_fail(&lb_cur, CREDSSP_E_POLICY_MECH);
     lb_expect_no_creds(&lb_cur);
+    /* the client learns why (MS-CSSP 2.2.1: errorCode at version 6) */
+    lb_expect_error_code(&lb_cur, CREDSSP_STATUS_NOT_SUPPORTED);
 }
 
 /* Authenticated as alice, delegating bob's name. */

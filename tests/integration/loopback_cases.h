@@ -1,6 +1,7 @@
 /*
  * loopback_cases.h - the cases of the loopback test (loopback_ok.c,
- * loopback_bad.c) and their parameter types; test_loopback.c lists them.
+ * loopback_bad.c, loopback_guard.c) and their parameter types;
+ * test_loopback.c lists them.
  */
 #ifndef LOOPBACK_CASES_H
 #define LOOPBACK_CASES_H
@@ -84,5 +85,7 @@ void test_sni_switch(void **state);
 void test_lookup_domain_case(void **state);
 void test_lookup_wrong_password(void **state);
 void test_lookup_unknown_user(void **state);
+void test_max_rounds(void **state);
+void test_no_resumption(void **state);
 
 #endif /* LOOPBACK_CASES_H */

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ssl.h>
+
 #include "loopback_cases.h"
 
 /* ------------------------------------------------------------------ */
@@ -166,9 +168,16 @@ static struct fcase faults[] = {
      CREDSSP_E_BAD_TOKEN, true},
     {"client_sends_error_code", CSSP_CLI_RAW_NTLM, 6, CSSP_CLI_F_SEND_ERROR_CODE, false, false,
      CREDSSP_E_UNEXPECTED, true},
+    /* gss-ntlmssp negotiates no sealing when not asked (MIT krb5 always does) */
+    {"no_confidentiality_ntlm", CSSP_CLI_RAW_NTLM, 6, CSSP_CLI_F_NO_CONF, false, false,
+     CREDSSP_E_GSS, true},
+    {"no_confidentiality_spnego_ntlm", CSSP_CLI_SPNEGO_NTLM, 6, CSSP_CLI_F_NO_CONF, false, false,
+     CREDSSP_E_GSS, true},
 };
 
 static int v2 = 2, v6 = 6;
+static unsigned rounds2 = 2, rounds3 = 3;
+static int tls12 = TLS1_2_VERSION, tls13 = TLS1_3_VERSION;
 
 static struct vcase lookup_raw = { "lookup_raw", CSSP_CLI_RAW_NTLM, 6 };
 static struct vcase lookup_spnego = { "lookup_spnego", CSSP_CLI_SPNEGO_NTLM, 6 };
@@ -244,5 +253,12 @@ main(void)
         add(mech_policy[i].name, test_mech_policy, &mech_policy[i]);
     for (size_t i = 0; i < COUNT(identity); i++)
         add(identity[i].name, test_identity_mismatch, &identity[i]);
+    add("max_rounds_2_refuses_third_message", test_max_rounds, &rounds2);
+    add("max_rounds_3_enough_for_ntlm", test_max_rounds, &rounds3);
+    add("tls12_no_resumption", test_no_resumption, &tls12);
+    add("tls13_no_resumption", test_no_resumption, &tls13);
+    /* CSSP_TEST_FILTER: run only the matching cases (tests/mutation/run.sh) */
+    if (getenv("CSSP_TEST_FILTER") != NULL)
+        cmocka_set_test_filter(getenv("CSSP_TEST_FILTER"));
     return _cmocka_run_group_tests("loopback", tests, n_tests, lb_setup, lb_teardown);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "engine.h"
 #include "tscred.h"
 #include "tsrequest.h"
 
@@ -108,6 +109,19 @@ test_creds_nul(void **state)
         CREDSSP_E_BAD_STRING);
 }
 
+/* The engine turns the tolerances on for the legacy versions 2-4 only. */
+static void
+test_tolerance_by_version(void **state)
+{
+    struct credssp_engine e = { 0 };
+
+    (void)state;
+    for (int v = 0; v <= 8; v++) {
+        e.client_version = v;
+        assert_int_equal(cssp_engine_decode_flags(&e), v >= 2 && v <= 4 ? BOTH : 0);
+    }
+}
+
 int
 main(void)
 {
@@ -115,6 +129,7 @@ main(void)
         cmocka_unit_test(test_request_lengths),
         cmocka_unit_test(test_request_still_rejects),
         cmocka_unit_test(test_creds_nul),
+        cmocka_unit_test(test_tolerance_by_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,11 @@ teardown_maps(void **state)
     return 0;
 }
 
-/* Make a secret whose only copy in memory is inside the secret object. */
+/*
+ * Make a secret whose only copy in memory is inside the secret object.  The
+ * needle is its second half: free() writes its list pointers over the first
+ * bytes of a freed block, which would hide an unwiped needle at the start.
+ */
 static credssp_secret *
 make_needle_secret(credssp_secret_kind kind)
 {
@@ -50,8 +54,9 @@ make_needle_secret(credssp_secret_kind kind)
     assert_int_equal(RAND_bytes(needle, NEEDLE_LEN), 1);
     for (size_t i = 0; i < NEEDLE_LEN; i++)
         needle[i] |= 0x01;
-    assert_int_equal(cssp_secret_alloc(kind, NEEDLE_LEN, &s, &data), CREDSSP_OK);
-    memcpy(data, needle, NEEDLE_LEN);
+    assert_int_equal(cssp_secret_alloc(kind, 2 * NEEDLE_LEN, &s, &data), CREDSSP_OK);
+    memset(data, 'x', NEEDLE_LEN);
+    memcpy(data + NEEDLE_LEN, needle, NEEDLE_LEN);
     return s;
 }
 
