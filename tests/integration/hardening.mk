@@ -2,7 +2,10 @@
 # (issue 10.6), without xrdp or a KDC.
 # outfiles.sh: --port-file (server, gateway) and --capture (gateway) never
 # write through a planted file or link.
+# gateway_revoke.sh: a token-mode hand-off key that never reached xrdp is
+# revoked when the xrdp leg fails (root, real SPNEGO(NTLM) client).
 HARDENING_TESTS = \
-	tests/integration/outfiles.sh
+	tests/integration/outfiles.sh \
+	tests/integration/gateway_revoke.sh
 dist_check_SCRIPTS += $(HARDENING_TESTS)
 TESTS += $(HARDENING_TESTS)
