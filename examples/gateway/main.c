@@ -309,8 +309,6 @@ setup(struct gateway *gw)
         fprintf(stderr, GW_NAME ": TLS set-up: %s\n", credssp_strerror(ret));
         return -1;
     }
-    /* Decrypted client bytes (the Client Info PDU) are cleansed inside OpenSSL. */
-    SSL_CTX_set_options(gw->front_ctx, SSL_OP_CLEANSE_PLAINTEXT);
     if (backtls_make_ctx(&gw->back_ctx) != CREDSSP_OK) {
         fprintf(stderr, GW_NAME ": backend TLS context failed\n");
         return -1;

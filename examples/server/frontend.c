@@ -43,6 +43,12 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
     if (ret != CREDSSP_OK)
         return ret;
     credssp_config_set_log(cfg, frontend_log_stderr, NULL);
+    /*
+     * What the client sends after CredSSP (the Client Info PDU with its
+     * password) is decrypted in OpenSSL's record buffer: cleansed there once
+     * read (the copies the daemons make are wiped by themselves).
+     */
+    SSL_CTX_set_options(fc->ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
     ret = credssp_config_set_ssl_ctx(cfg, fc->ssl_ctx);
     if (ret == CREDSSP_OK && fc->keytab != NULL)
         ret = credssp_config_set_keytab(cfg, fc->keytab);

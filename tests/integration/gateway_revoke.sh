@@ -18,9 +18,7 @@ il_init gateway-revoke
 GATEWAY=$top_builddir/examples/credssp-gateway
 [ "$(id -u)" = 0 ] || il_skip "needs root (the hand-off keys are root's)"
 il_need keyctl timeout hostname
-"$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
-[ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
-    il_skip "gss-ntlmssp not installed"
+il_need_spnego_ntlm
 [ -x "$GATEWAY" ] || il_fail "gateway not built: $GATEWAY"
 keyctl session - true >/dev/null 2>&1 || il_skip "keyctl session does not work here"
 # a local account for the identity mapping (it only has to exist)

@@ -4,8 +4,11 @@
 # write through a planted file or link.
 # gateway_revoke.sh: a token-mode hand-off key that never reached xrdp is
 # revoked when the xrdp leg fails (root, real SPNEGO(NTLM) client).
+# server_wipe.sh: application data after CredSSP leaves no copy in
+# credssp-server's memory (scan of /proc/PID/mem; skipped under ASan).
 HARDENING_TESTS = \
 	tests/integration/outfiles.sh \
-	tests/integration/gateway_revoke.sh
+	tests/integration/gateway_revoke.sh \
+	tests/integration/server_wipe.sh
 dist_check_SCRIPTS += $(HARDENING_TESTS)
 TESTS += $(HARDENING_TESTS)
