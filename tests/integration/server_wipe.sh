@@ -9,10 +9,9 @@
 # then sends 12 kB of application data (the start of one big TPKT frame, so
 # the server keeps collecting it) in 1000-byte TLS records, and closes.  The
 # data is a random 32-byte needle repeated.  Once the connection is gone, the
-# server process's writable memory (every rw mapping of /proc/PID/maps, read
-# through /proc/PID/mem, as tests/unit/heapscan.c does in-process) must hold
-# no copy of the needle.  Skipped for an ASan build (its shadow mappings are
-# terabytes, heapscan.h).
+# server process's writable memory (memscan.py: every rw mapping, read
+# through /proc/PID/mem) must hold no copy of the needle.  Skipped for an
+# ASan build (its shadow mappings are terabytes, heapscan.h).
 . "$(dirname "$0")/interop_lib.sh"
 il_init server-wipe
 il_need timeout hostname
@@ -27,29 +26,6 @@ import os, sys
 needle = os.urandom(32)
 open(sys.argv[2], "wb").write(needle)
 open(sys.argv[1], "wb").write(b"\x03\x00\x40\x00" + needle * 375)
-EOF
-
-# scan.py PID NEEDLEFILE: copies of the needle in the process's writable
-# memory (the total on stdout, per mapping on stderr).
-cat >"$T/scan.py" <<'EOF'
-import re, sys
-pid, needle = int(sys.argv[1]), open(sys.argv[2], "rb").read()
-found = 0
-with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
-    for line in maps:
-        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+)", line)
-        lo, hi, perms = int(m.group(1), 16), int(m.group(2), 16), m.group(3)
-        if not perms.startswith("rw") or hi - lo > (1 << 30):
-            continue
-        try:
-            mem.seek(lo)
-            n = mem.read(hi - lo).count(needle)
-        except (OSError, ValueError, OverflowError):
-            continue
-        if n:
-            sys.stderr.write("%d in %s\n" % (n, line.strip()))
-        found += n
-print(found)
 EOF
 
 # LD_BIND_NOW: a lazy PLT binding (glibc's _dl_runtime_resolve_xsavec) saves
@@ -67,8 +43,8 @@ il_expect_json "$T/wipe.json" 1 outcome=ok mech=ntlm user=alice
 # no copy is left (at most 5 s), so a slow close is not a failure.
 n=-1
 for _ in $(seq 50); do
-    n=$("$PY" "$T/scan.py" "$SRV_PID" "$T/needle.bin" 2>"$T/scan.log") ||
-        il_fail "cannot read the server's memory"
+    n=$("$PY" "$top_srcdir/tests/integration/memscan.py" "$SRV_PID" "$T/needle.bin" \
+        2>"$T/scan.log") || il_fail "cannot read the server's memory"
     [ "$n" = 0 ] && break
     sleep 0.1
 done
