@@ -25,21 +25,6 @@
 #define COPIES 200          /* 6.4 kB: more than the first allocation (4 kB) */
 #define MORE 60             /* 6464 + 1920 > 8192, 3200 + 1920 pending fit */
 
-static int
-setup_maps(void **state)
-{
-    (void)state;
-    return heapscan_setup();
-}
-
-static int
-teardown_maps(void **state)
-{
-    (void)state;
-    heapscan_teardown();
-    return 0;
-}
-
 /*
  * Append a prefix and COPIES needles one by one (growth: 4 kB, then 8 kB),
  * consume the prefix and 100 needles, append MORE needles (the 8 kB block
@@ -73,14 +58,21 @@ exercise(bool secure)
     return heapscan_count();
 }
 
+/* A fresh random needle with no copy yet (skips where no scan is possible). */
 static void
-test_secure_queue_leaves_nothing(void **state)
+fresh_needle(void)
 {
-    (void)state;
     if (!HEAPSCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
         skip();
     assert_int_equal(RAND_bytes(heapscan_needle, NEEDLE_LEN), 1);
     assert_int_equal(heapscan_count(), 0);
+}
+
+static void
+test_secure_queue_leaves_nothing(void **state)
+{
+    (void)state;
+    fresh_needle();
     assert_int_equal(exercise(true), 0);
 }
 
@@ -89,10 +81,7 @@ static void
 test_plain_queue_leaves_copies(void **state)
 {
     (void)state;
-    if (!HEAPSCAN_POSSIBLE || getenv("CREDSSP_SKIP_HEAP_SCAN") != NULL)
-        skip();
-    assert_int_equal(RAND_bytes(heapscan_needle, NEEDLE_LEN), 1);
-    assert_int_equal(heapscan_count(), 0);
+    fresh_needle();
     assert_true(exercise(false) > 0);
 }
 
@@ -104,5 +93,5 @@ main(void)
         cmocka_unit_test(test_plain_queue_leaves_copies),
     };
 
-    return cmocka_run_group_tests(tests, setup_maps, teardown_maps);
+    return cmocka_run_group_tests(tests, heapscan_group_setup, heapscan_group_teardown);
 }
