@@ -55,6 +55,7 @@ check() {
     T="$T" GATEWAY="$GATEWAY" PY="$PY" top_srcdir="$top_srcdir" \
         keyctl session - sh "$T/inner.sh" "$2" "$1" >"$T/$1.out" 2>&1 ||
         il_fail "$1: $(cat "$T/$1.out")"
+    IL_SERVER_LOG="$T/$1.log" il_sanitizer_check
     grep -qx "eua: 00000000" "$T/$1.client" || il_fail "$1: the client was not admitted"
     il_expect_json "$T/$1.json" 1 mode=token eua=0 outcome="$3" "backend=$2"
     grep -qx "keys: 0" "$T/$1.out" ||

@@ -50,6 +50,7 @@ stop_daemon() {
     kill "$D_PID" 2>/dev/null
     wait "$D_PID" 2>/dev/null
     il_forget "$D_PID"
+    IL_SERVER_LOG="$T/$_tag.log" il_sanitizer_check
 }
 
 # 1 + 2: the port file of both daemons
@@ -84,6 +85,7 @@ done
 
 # 3: --capture onto something that exists
 gw_capture() {
+    _tag=cap
     rm -f "$T/port"
     "$GATEWAY" --backend "unix:$T/none.sock" --listen 127.0.0.1:0 --port-file "$T/port" \
         --capture "$1" >"$T/cap.out" 2>"$T/cap.log" &
@@ -100,6 +102,7 @@ refused() {
     wait "$D_PID"
     _rc=$?
     il_forget "$D_PID"
+    IL_SERVER_LOG="$T/cap.log" il_sanitizer_check
     [ "$_rc" = 1 ] || il_fail "gateway exit $_rc with --capture $1, expected 1"
     grep -q -- "--capture" "$T/cap.log" || il_fail "no --capture error message"
 }
