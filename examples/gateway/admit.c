@@ -110,13 +110,17 @@ gw_inject_drop(struct gw_conn *c, bool sent)
 {
     char token[CREDSSP_HANDOFF_TOKEN_LEN + 1];
     credssp_result *r = NULL;
+    credssp_error ret;
 
     if (c->inject != NULL && !sent && c->gw->opt.mode == GW_MODE_TOKEN &&
         credssp_secret_len(c->inject) == CREDSSP_HANDOFF_TOKEN_LEN) {
         memcpy(token, credssp_secret_data(c->inject), CREDSSP_HANDOFF_TOKEN_LEN);
         token[CREDSSP_HANDOFF_TOKEN_LEN] = '\0';
-        if (credssp_handoff_claim(token, c->gw->opt.keyring, &r) != CREDSSP_OK)
-            fprintf(stderr, GW_NAME ": %s: could not revoke an unused hand-off\n", c->rep.peer);
+        ret = credssp_handoff_claim(token, c->gw->opt.keyring, &r);
+        /* Gone (LOGON_FAILURE) or expired (TIMEOUT): nothing left to claim. */
+        if (ret != CREDSSP_OK && ret != CREDSSP_E_LOGON_FAILURE && ret != CREDSSP_E_TIMEOUT)
+            fprintf(stderr, GW_NAME ": %s: cannot revoke an unused hand-off: %s\n", c->rep.peer,
+                    credssp_error_name(ret));
         credssp_result_free(r);
         OPENSSL_cleanse(token, sizeof(token));
     }

@@ -58,6 +58,7 @@ check() {
     IL_SERVER_LOG="$T/$1.log" il_sanitizer_check
     grep -qx "eua: 00000000" "$T/$1.client" || il_fail "$1: the client was not admitted"
     il_expect_json "$T/$1.json" 1 mode=token eua=0 outcome="$3" "backend=$2"
+    grep -q "cannot revoke" "$T/$1.log" && il_fail "$1: $(grep "cannot revoke" "$T/$1.log")"
     grep -qx "keys: 0" "$T/$1.out" ||
         il_fail "$1: the unused hand-off is still in the keyring: $(cat "$T/$1.keys")"
 }
