@@ -8,12 +8,15 @@
  * (credType 6) bring none; they are refused unless --trust, where the
  * hand-off token alone stands for the identity CredSSP proved and
  * pam_credssp's `trust` option vouches for it.  Smart-card PINs are refused.
+ * A hand-off token that never reaches xrdp (the xrdp leg fails, the client
+ * leaves first) is revoked when the connection drops it (gw_inject_drop).
  * A refusal is sent as AUTHZ_ACCESS_DENIED for HYBRID_EX, else as an MCS
  * Disconnect Provider Ultimatum (2.2.2.3) answering the client's Connect
  * Initial.  In password mode xrdp 0.9.21 limits (255 UTF-16 code units, no
  * surrogate pairs: docs/XRDP.md) are checked here, so a password xrdp would
  * mangle is refused instead of ending in xrdp's login dialog.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +98,34 @@ make_inject(struct gw_conn *c, const credssp_result *r, const char **why_out)
     if (ret != CREDSSP_OK)
         *why_out = "handoff";
     return ret;
+}
+
+/*
+ * Wipe and free the credential to inject.  A hand-off token that never
+ * reached xrdp (sent == false) is claimed here, which unlinks and revokes
+ * its key: nobody can use it any more, and it does not wait for its timeout.
+ */
+void
+gw_inject_drop(struct gw_conn *c, bool sent)
+{
+    char token[CREDSSP_HANDOFF_TOKEN_LEN + 1];
+    credssp_result *r = NULL;
+    credssp_error ret;
+
+    if (c->inject != NULL && !sent && c->gw->opt.mode == GW_MODE_TOKEN &&
+        credssp_secret_len(c->inject) == CREDSSP_HANDOFF_TOKEN_LEN) {
+        memcpy(token, credssp_secret_data(c->inject), CREDSSP_HANDOFF_TOKEN_LEN);
+        token[CREDSSP_HANDOFF_TOKEN_LEN] = '\0';
+        ret = credssp_handoff_claim(token, c->gw->opt.keyring, &r);
+        /* Gone (LOGON_FAILURE) or expired (TIMEOUT): nothing left to claim. */
+        if (ret != CREDSSP_OK && ret != CREDSSP_E_LOGON_FAILURE && ret != CREDSSP_E_TIMEOUT)
+            fprintf(stderr, GW_NAME ": %s: cannot revoke an unused hand-off: %s\n", c->rep.peer,
+                    credssp_error_name(ret));
+        credssp_result_free(r);
+        OPENSSL_cleanse(token, sizeof(token));
+    }
+    credssp_secret_free(c->inject);
+    c->inject = NULL;
 }
 
 /* Is this credential type acceptable under the configured policy? */

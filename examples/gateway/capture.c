@@ -8,19 +8,36 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
 #include "gateway.h"
 
-/* Open the capture file. */
+/*
+ * Create the capture file.  It must not exist: O_EXCL refuses a planted
+ * file, a hard link and (with O_NOFOLLOW) a symbolic link, so the gateway,
+ * running as root, never appends to a file it did not create.  The result
+ * is checked anyway: a regular file of ours with one link.
+ */
 int
 gw_capture_open(const char *path)
 {
-    return open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+    struct stat st;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+        st.st_nlink != 1) {
+        (void)close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    return fd;
 }
 
-/* Append everything (retrying short writes and EINTR). */
+/* Write everything (retrying short writes and EINTR). */
 void
 gw_capture_write(int fd, const uint8_t *data, size_t len)
 {

@@ -1,11 +1,13 @@
 /*
  * capture.h - debug option --capture FILE: every plaintext byte the gateway
  * sends toward xrdp (the X.224 Connection Request, then the TLS plaintext:
- * MCS, the rewritten Client Info PDU, the relayed stream), appended raw.
+ * MCS, the rewritten Client Info PDU, the relayed stream), written raw.
  *
- * In password mode that file holds the password: it is created 0600,
- * never follows a symbolic link, and the gateway warns at start.  Tests use
- * it to prove what token mode sends (tests/integration/test_gateway*.sh).
+ * In password mode that file holds the password: it is created new (0600;
+ * an existing file, hard link or symbolic link is refused, so the gateway
+ * never writes into a file it did not create), and the gateway warns at
+ * start.  Tests use it to prove what token mode sends
+ * (tests/integration/test_gateway*.sh).
  */
 #ifndef CSSP_GATEWAY_CAPTURE_H
 #define CSSP_GATEWAY_CAPTURE_H
@@ -13,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Open (create, append, 0600, O_NOFOLLOW); the descriptor or -1 (errno set). */
+/* Create (O_EXCL, O_NOFOLLOW, 0600); the descriptor or -1 (errno set). */
 int gw_capture_open(const char *path);
-/* Append len bytes; fd < 0 does nothing.  Errors are reported once on stderr. */
+/* Write len bytes; fd < 0 does nothing.  Errors are reported once on stderr. */
 void gw_capture_write(int fd, const uint8_t *data, size_t len);
 
 #endif /* CSSP_GATEWAY_CAPTURE_H */

@@ -100,11 +100,13 @@ usage(FILE *f)
 "  --session NAME          Client Info Domain field = xrdp.ini session section\n"
 "                          (default empty: autorun= or the first section)\n"
 "  --domain NAME           accept this client domain / realm (repeatable;\n"
-"                          none given = any)\n"
+"                          none given = any): the authenticated NTLM domain\n"
+"                          or Kerberos realm must be listed\n"
 "  --keyring user|session  keyring of the hand-off (default user)\n"
 "  --handoff-timeout S     hand-off lifetime, 1..60 s (default 30)\n"
-"  --capture FILE          DEBUG: append the plaintext sent to xrdp to FILE\n"
-"                          (holds the password in password mode)\n"
+"  --capture FILE          DEBUG: record the plaintext sent to xrdp in FILE,\n"
+"                          which must not exist (holds the password in\n"
+"                          password mode)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
 "  --timeout MS            set-up deadline per connection (default %u)\n"
 "  --max-concurrent N      concurrent connections (default %u)\n"
@@ -307,8 +309,6 @@ setup(struct gateway *gw)
         fprintf(stderr, GW_NAME ": TLS set-up: %s\n", credssp_strerror(ret));
         return -1;
     }
-    /* Decrypted client bytes (the Client Info PDU) are cleansed inside OpenSSL. */
-    SSL_CTX_set_options(gw->front_ctx, SSL_OP_CLEANSE_PLAINTEXT);
     if (backtls_make_ctx(&gw->back_ctx) != CREDSSP_OK) {
         fprintf(stderr, GW_NAME ": backend TLS context failed\n");
         return -1;

@@ -32,7 +32,10 @@ allowed_before_info(enum mcs_kind kind)
            kind == MCS_DISCONNECT_ULTIMATUM;
 }
 
-/* Rebuild the Client Info PDU and send it; the credential is wiped either way. */
+/*
+ * Rebuild the Client Info PDU and send it; the credential is wiped either
+ * way, and a token that could not be sent is revoked.
+ */
 static credssp_error
 inject_info(struct gw_conn *c, const uint8_t *frame, size_t len)
 {
@@ -52,8 +55,7 @@ inject_info(struct gw_conn *c, const uint8_t *frame, size_t len)
     if (ret == CREDSSP_OK)
         ret = gw_back_write(c, w.buf, w.len);
     cssp_writer_release(&w);
-    credssp_secret_free(c->inject);
-    c->inject = NULL;
+    gw_inject_drop(c, ret == CREDSSP_OK);
     return ret;
 }
 

@@ -238,8 +238,7 @@ gw_conn_finish(struct gw_conn *c, const char *outcome, const char *reason, const
     if (c->state >= GS_FLUSH)
         return;
     gw_conn_conclude(c, outcome, reason, ending);
-    credssp_secret_free(c->inject);
-    c->inject = NULL;
+    gw_inject_drop(c, false);
     gw_queue_free(&c->up);
     if (c->eng != NULL && c->state > GS_CREDSSP && !c->front.eof) {
         credssp_engine_shutdown(c->eng);
@@ -469,7 +468,7 @@ gw_conn_free(struct gw_conn *c)
         (void)close(c->tfd);
     credssp_engine_free(c->eng);
     backtls_free(c->btls);
-    credssp_secret_free(c->inject);
+    gw_inject_drop(c, false);
     gw_queue_free(&c->up);
     gw_queue_free(&c->down);
     free(c->principal);

@@ -138,6 +138,8 @@ void gw_conn_relay_open(struct gw_conn *c);
 
 /* admit.c: CredSSP is DONE; decide, then start the backend or refuse. */
 void gw_admit(struct gw_conn *c);
+/* admit.c: wipe and free c->inject; a token not sent to xrdp is revoked. */
+void gw_inject_drop(struct gw_conn *c, bool sent);
 
 /* relay.c */
 /* Client plaintext (after CredSSP). */

@@ -9,6 +9,11 @@
  * ("DOMAIN\user" for NTLM, "user@REALM" for Kerberos).
  * The name must be a portable POSIX user name (letters, digits, '.', '_',
  * '-', not starting with '-', at most 32 octets) and exist locally.
+ * With --domain, the domain the client *proved* (the NTLM domain of the
+ * authenticated principal, or its Kerberos realm) must be listed, whatever
+ * the delegated domain says (the client chooses that one, and may leave it
+ * empty); an NTLM logon without a domain proves none and is refused.  A
+ * non-empty delegated domain must be listed as well.
  */
 #include <pwd.h>
 #include <stdlib.h>
@@ -45,15 +50,41 @@ split_name(const char *in, const char **name, size_t *nlen, const char **dom, si
 
 /* Is d[0..dlen) one of the --domain values (ASCII case-insensitive)? */
 static bool
-domain_allowed(const struct gw_opts *opt, const char *d, size_t dlen)
+domain_listed(const struct gw_opts *opt, const char *d, size_t dlen)
 {
-    if (dlen == 0 || opt->n_domains == 0)
-        return true;
     for (size_t i = 0; i < opt->n_domains; i++) {
         if (strlen(opt->domains[i]) == dlen && strncasecmp(opt->domains[i], d, dlen) == 0)
             return true;
     }
     return false;
+}
+
+/* A delegated domain: empty, or listed when any --domain is given. */
+static bool
+domain_allowed(const struct gw_opts *opt, const char *d, size_t dlen)
+{
+    return dlen == 0 || opt->n_domains == 0 || domain_listed(opt, d, dlen);
+}
+
+/*
+ * The authenticated identity's domain: "DOMAIN\user" (NTLM) or "user@REALM"
+ * (Kerberos) must name a listed one when any --domain is given.
+ */
+static bool
+principal_allowed(const struct gw_opts *opt, const credssp_result *r)
+{
+    const char *p = credssp_result_principal(r), *sep;
+
+    if (opt->n_domains == 0)
+        return true;
+    if (p == NULL)
+        return false;
+    if (credssp_result_mech(r) == CREDSSP_MECH_KERBEROS) {
+        sep = strrchr(p, '@');
+        return sep != NULL && domain_listed(opt, sep + 1, strlen(sep + 1));
+    }
+    sep = strchr(p, '\\');
+    return sep != NULL && domain_listed(opt, p, (size_t)(sep - p));
 }
 
 /* Portable POSIX user name, at most cap - 1 octets. */
@@ -111,7 +142,7 @@ gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, siz
         return CREDSSP_E_IDENTITY_MISMATCH;
     }
     split_name(src, &name, &nlen, &dom, &dlen);
-    if (!domain_allowed(opt, dom, dlen)) {
+    if (!principal_allowed(opt, r) || !domain_allowed(opt, dom, dlen)) {
         *why_out = "domain";
         return CREDSSP_E_IDENTITY_MISMATCH;
     }

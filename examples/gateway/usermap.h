@@ -7,8 +7,9 @@
  *   "user", "DOMAIN\user", "user@domain" (UPN), Kerberos "user@REALM"
  * to a local account "user" (the name as sent, else its ASCII lower-case
  * form, whichever exists in the passwd database), with the same domain rule
- * as pam_credssp(8): a non-empty domain must be listed with --domain when
- * any --domain is given.
+ * as pam_credssp(8): when any --domain is given, the authenticated NTLM
+ * domain or Kerberos realm must be listed (an NTLM logon without a domain
+ * is refused), and so must a non-empty delegated domain.
  */
 #ifndef CSSP_GATEWAY_USERMAP_H
 #define CSSP_GATEWAY_USERMAP_H

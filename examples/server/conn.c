@@ -30,6 +30,8 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "conn.h"
 #include "mcs.h"
 #include "pamjob.h"
@@ -82,8 +84,9 @@ struct conn {
     credssp_engine *eng;
     struct tlsonly *tls;
     struct outq out;
-    uint8_t *app;                     /* --ending mcs: decrypted bytes after CredSSP */
+    uint8_t *app;                     /* --ending mcs: decrypted bytes after CredSSP (wiped) */
     size_t app_len;
+    size_t app_cap;
     unsigned mcs_channels;            /* CS_NET channelCount of the Connect Initial */
     uint32_t events;                  /* epoll mask currently registered */
     bool peer_eof;                    /* the client half-closed */
@@ -527,29 +530,50 @@ mcs_answer(struct conn *c, const uint8_t *frame, size_t len)
 }
 
 /*
- * Decrypt what arrived after CredSSP into c->app (capped at APP_MAX).
- * False when the cap or memory ran out.
+ * Append to c->app.  The client's next PDUs include the Client Info PDU with
+ * its password: the buffer grows by copy + wipe + free, never realloc (which
+ * may free the old block unwiped).  False when the cap or memory ran out.
  */
+static bool
+app_append(struct conn *c, const uint8_t *p, size_t n)
+{
+    uint8_t *nb;
+    size_t cap;
+
+    if (c->app_len + n > APP_MAX)
+        return false;
+    if (c->app_len + n > c->app_cap) {
+        cap = c->app_cap < READ_CHUNK ? READ_CHUNK : c->app_cap;
+        while (cap < c->app_len + n)
+            cap *= 2;
+        nb = malloc(cap);
+        if (nb == NULL)
+            return false;
+        if (c->app_len > 0)
+            memcpy(nb, c->app, c->app_len);
+        OPENSSL_clear_free(c->app, c->app_cap);
+        c->app = nb;
+        c->app_cap = cap;
+    }
+    memcpy(c->app + c->app_len, p, n);
+    c->app_len += n;
+    return true;
+}
+
+/* Decrypt what arrived after CredSSP into c->app (capped at APP_MAX); false past the cap. */
 static bool
 collect_app(struct conn *c, const uint8_t *data, size_t len)
 {
     uint8_t buf[READ_CHUNK];
     size_t n;
+    bool ok = true;
 
     (void)credssp_engine_feed(c->eng, data, len);
-    while ((n = credssp_engine_read_app(c->eng, buf, sizeof(buf))) > 0) {
-        uint8_t *nb;
-
-        if (c->app_len + n > APP_MAX)
-            return false;
-        nb = realloc(c->app, c->app_len + n);
-        if (nb == NULL)
-            return false;
-        c->app = nb;
-        memcpy(c->app + c->app_len, buf, n);
-        c->app_len += n;
+    while (ok && (n = credssp_engine_read_app(c->eng, buf, sizeof(buf))) > 0) {
+        ok = app_append(c, buf, n);
+        OPENSSL_cleanse(buf, n);
     }
-    return true;
+    return ok;
 }
 
 /* Decrypted application data while in CS_MCS: frame by TPKT and answer. */
@@ -573,6 +597,7 @@ mcs_input(struct conn *c, const uint8_t *data, size_t len)
         }
         memmove(c->app, c->app + flen, c->app_len - flen);
         c->app_len -= flen;
+        OPENSSL_cleanse(c->app + c->app_len, flen);
     }
     (void)drain_engine(c);
     flush(c);
@@ -601,13 +626,17 @@ absorb_app(struct conn *c, const uint8_t *data, size_t len)
 {
     uint8_t buf[READ_CHUNK];
 
+    size_t n;
+
     if (c->srv->opt.ending == ENDING_MCS) {
-        if (!collect_app(c, data, len))
-            c->app_len = 0;                     /* over the cap: forget it */
+        if (!collect_app(c, data, len)) {
+            OPENSSL_cleanse(c->app, c->app_len);   /* over the cap: forget it */
+            c->app_len = 0;
+        }
     } else {
         (void)credssp_engine_feed(c->eng, data, len);
-        while (credssp_engine_read_app(c->eng, buf, sizeof(buf)) > 0)
-            ;
+        while ((n = credssp_engine_read_app(c->eng, buf, sizeof(buf))) > 0)
+            OPENSSL_cleanse(buf, n);
     }
     (void)drain_engine(c);
 }
@@ -1061,7 +1090,7 @@ conn_free(struct conn *c)
     credssp_engine_free(c->eng);
     tlsonly_free(c->tls);
     free(c->out.buf);
-    free(c->app);
+    OPENSSL_clear_free(c->app, c->app_cap);
     if (c->tfd >= 0)
         (void)close(c->tfd);
     if (c->fd >= 0)

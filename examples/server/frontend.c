@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "frontend.h"
@@ -42,6 +43,12 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
     if (ret != CREDSSP_OK)
         return ret;
     credssp_config_set_log(cfg, frontend_log_stderr, NULL);
+    /*
+     * What the client sends after CredSSP (the Client Info PDU with its
+     * password) is decrypted in OpenSSL's record buffer: cleansed there once
+     * read (the copies the daemons make are wiped by themselves).
+     */
+    SSL_CTX_set_options(fc->ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
     ret = credssp_config_set_ssl_ctx(cfg, fc->ssl_ctx);
     if (ret == CREDSSP_OK && fc->keytab != NULL)
         ret = credssp_config_set_keytab(cfg, fc->keytab);
@@ -63,23 +70,36 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
     return CREDSSP_OK;
 }
 
+/*
+ * The daemons run as root and PATH may be in a shared directory: the
+ * temporary file is a fresh one from mkstemp (O_EXCL, so never a planted
+ * file or link), and rename(2) replaces PATH itself, never what a link
+ * there points to.
+ */
 int
 frontend_write_port_file(const char *path, unsigned port)
 {
-    char tmp[4096];
-    FILE *f;
+    char tmp[4096], line[16];
+    int fd, n, rc = -1, saved;
 
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
         return -1;
-    f = fopen(tmp, "w");
-    if (f == NULL)
+    fd = mkstemp(tmp);
+    if (fd < 0)
         return -1;
-    fprintf(f, "%u\n", port);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    n = snprintf(line, sizeof(line), "%u\n", port);
+    if (fchmod(fd, 0644) == 0 && write(fd, line, (size_t)n) == n)
+        rc = 0;
+    if (close(fd) != 0)
+        rc = -1;
+    if (rc == 0)
+        rc = rename(tmp, path);
+    if (rc != 0) {
+        saved = errno;
         (void)unlink(tmp);
-        return -1;
+        errno = saved;
     }
-    return 0;
+    return rc;
 }
 
 /* Split "HOST:PORT" / "[HOST]:PORT" into host and port strings. */

@@ -29,7 +29,11 @@ credssp_error frontend_make_config(const struct frontend_config *fc, credssp_con
  * port 0).  Messages go to stderr prefixed with prog.  0 = ok, -1 = failed.
  */
 int frontend_listen(const char *prog, const char *spec, int *fd_out, unsigned *port_out);
-/* Write the bound port to path (temp file + rename, so readers see it whole); 0 = ok. */
+/*
+ * Write the bound port to path (mode 0644) through a fresh mkstemp file in
+ * the same directory and rename(2), so readers see it whole and no planted
+ * file or symbolic link is written through; 0 = ok, -1 with errno.
+ */
 int frontend_write_port_file(const char *path, unsigned port);
 
 #endif /* CSSP_EXAMPLE_FRONTEND_H */

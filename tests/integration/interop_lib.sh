@@ -77,6 +77,14 @@ il_xvfb() {
     export DISPLAY
 }
 
+# il_need_spnego_ntlm: skip unless spnego_client.py can do SPNEGO(NTLM)
+# (python3-gssapi, python3-cryptography, gss-ntlmssp).
+il_need_spnego_ntlm() {
+    "$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
+    [ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
+        il_skip "gss-ntlmssp not installed"
+}
+
 # il_keyfile FILE USER DOMAIN PASSWORD: add an NTLM key (DOMAIN may be "")
 # with the credssp-keyfile tool, or the keyfile_add helper if it is missing.
 il_keyfile() {

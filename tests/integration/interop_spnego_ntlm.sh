@@ -14,9 +14,7 @@
 . "$(dirname "$0")/interop_lib.sh"
 il_init spnego-ntlm
 il_need timeout hostname
-"$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
-[ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
-    il_skip "gss-ntlmssp not installed"
+il_need_spnego_ntlm
 il_keyfile "$T/keys" alice TESTDOM alicepw
 HOST=$(hostname)
 

@@ -24,6 +24,7 @@ import socket
 import ssl
 import struct
 import sys
+import time
 
 import gssapi
 import gssapi.raw as graw
@@ -251,6 +252,8 @@ def run(args):
         print("eua: %s" % eua.hex())
         if eua != b"\x00\x00\x00\x00":
             status = 2
+    if args.send_after:
+        send_after(tls, args.send_after)
     if not args.read_ending:
         tls.close()
         print("result: %s" % ("ok" if status == 0 else "denied"))
@@ -274,6 +277,17 @@ def run(args):
     return status
 
 
+def send_after(tls, path):
+    """Application data after CredSSP: FILE in 1000-byte TLS records, 20 ms
+    apart, after a pause (so nothing shares a read with the authInfo)."""
+    data = open(path, "rb").read()
+    time.sleep(0.3)
+    for i in range(0, len(data), 1000):
+        tls.sendall(data[i:i + 1000])
+        time.sleep(0.02)
+    print("sent_after: %d" % len(data))
+
+
 def token_is_last_ntlm(token):
     """SPNEGO NegTokenResp carrying the NTLM AUTHENTICATE (type 3)."""
     i = token.find(b"NTLMSSP\x00")
@@ -291,6 +305,9 @@ def main():
                    help="environment variable holding the password")
     p.add_argument("--target", default="TERMSRV@localhost")
     p.add_argument("--protocols", type=lambda s: int(s, 0), default=0x0B)
+    p.add_argument("--send-after", metavar="FILE",
+                   help="after authInfo (and the EUA) send FILE as application data "
+                        "(1000-byte records, 20 ms apart)")
     p.add_argument("--read-ending", action="store_true",
                    help="read what the server sends after CredSSP / EUA until it closes "
                         "(for servers that end at once, e.g. --ending dpum)")

@@ -8,7 +8,10 @@
 #  1. a local account: EUA 00000000, and only then does the gateway contact
 #     xrdp (the audit names the backend, xrdp logs a connection);
 #  2. an NTLM identity with no local account: EUA 00000005, xrdp untouched;
-#  3. a domain outside --domain: EUA 00000005, xrdp untouched.
+#  3. a domain outside --domain: EUA 00000005, xrdp untouched;
+#  4. NTLM authenticated as OTHERDOM\user, delegated user with an empty
+#     domain, --domain TESTDOM: refused (issue 10.5: the authenticated
+#     domain is checked, not only the delegated one), xrdp untouched.
 . "$(dirname "$0")/gateway_lib.sh"
 gw_init gateway-eua
 "$PY" -c 'import gssapi, cryptography' 2>/dev/null || gw_skip "python3-gssapi / cryptography missing"
@@ -20,17 +23,20 @@ NOBODY_USER="gwnone$$"
 id "$NOBODY_USER" >/dev/null 2>&1 && gw_fail "$NOBODY_USER exists"
 printf '%s\n' "$GW_PASS" | "$KEYADD" "$T/keys" "$GW_USER" TESTDOM || gw_fail "keyfile_add"
 printf '%s\n' "other-pw" | "$KEYADD" "$T/keys" "$NOBODY_USER" TESTDOM || gw_fail "keyfile_add"
+printf '%s\n' "$GW_PASS" | "$KEYADD" "$T/keys-other" "$GW_USER" OTHERDOM || gw_fail "keyfile_add"
 gw_xrdp_configs unix
 gw_pam_stack plain
 gw_start_xrdp
 HOST=$(hostname)
 
-# client USER PASSWORD: SPNEGO(NTLM) as TESTDOM\USER, HYBRID_EX requested.
+# client USER PASSWORD [NTLM-DOMAIN [DELEGATED-DOMAIN]]: SPNEGO(NTLM) as
+# NTLM-DOMAIN\USER (default TESTDOM), delegating USER with DELEGATED-DOMAIN
+# (default: the NTLM domain), HYBRID_EX requested.
 client() {
-    printf 'TESTDOM:%s:%s\n' "$1" "$2" >"$T/ntlm_users"
+    printf '%s:%s:%s\n' "${3-TESTDOM}" "$1" "$2" >"$T/ntlm_users"
     NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD="$2" timeout 30 "$PY" \
         "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
-        --user "$1" --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
+        --user "$1" --domain "${4-${3-TESTDOM}}" --target "TERMSRV@$HOST" --protocols 0x0B \
         >"$T/client.out" 2>&1
     CL_RC=$?
 }
@@ -70,4 +76,17 @@ gw_gateway_stop
 sleep 1
 [ "$(gw_lines "$T/xrdp.log")" = "$xrdp_lines" ] || gw_fail "xrdp was contacted for a refused logon"
 gw_ok "refused logons: EUA 00000005, xrdp not contacted"
+
+# 4. authenticated as OTHERDOM\user, delegated domain empty, --domain TESTDOM
+gw_gateway other --ntlm-keyfile "$T/keys-other" --domain TESTDOM
+client "$GW_USER" "$GW_PASS" OTHERDOM ""
+[ "$CL_RC" = 2 ] || gw_fail "spnego_client exit $CL_RC, expected 2 (EUA denied)"
+grep -qx "eua: 05000000" "$T/client.out" || gw_fail "no EUA access-denied PDU"
+gw_wait_audit "$T/other.json" 1
+gw_json "$T/other.json" 1 "principal=OTHERDOM\\$GW_USER" "user=$GW_USER" domain= \
+    outcome=identity_mismatch reason=domain eua=5 backend=null
+gw_gateway_stop
+sleep 1
+[ "$(gw_lines "$T/xrdp.log")" = "$xrdp_lines" ] || gw_fail "xrdp was contacted for OTHERDOM"
+gw_ok "NTLM OTHERDOM\\user with an empty delegated domain: refused under --domain TESTDOM"
 exit 0

@@ -41,6 +41,21 @@ heapscan_teardown(void)
     chunk = NULL;
 }
 
+int
+heapscan_group_setup(void **state)
+{
+    (void)state;
+    return heapscan_setup();
+}
+
+int
+heapscan_group_teardown(void **state)
+{
+    (void)state;
+    heapscan_teardown();
+    return 0;
+}
+
 /* Is a inside [lo, lo + len)? */
 static bool
 in_range(uintptr_t a, uintptr_t lo, size_t len)

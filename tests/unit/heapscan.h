@@ -29,6 +29,9 @@ extern uint8_t *heapscan_needle;
 /* Map the needle and the read buffer; 0 on success. */
 int heapscan_setup(void);
 void heapscan_teardown(void);
+/* The same as cmocka group fixtures. */
+int heapscan_group_setup(void **state);
+int heapscan_group_teardown(void **state);
 /* Copies of the needle in writable memory outside the two private mappings. */
 int heapscan_count(void);
 

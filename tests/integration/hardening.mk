@@ -1,0 +1,26 @@
+# tests/integration/hardening.mk: the example daemons' own safety rules
+# (issue 10.6), without xrdp or a KDC.
+# outfiles.sh: --port-file (server, gateway) and --capture (gateway) never
+# write through a planted file or link.
+# gateway_revoke.sh: a token-mode hand-off key that never reached xrdp is
+# revoked when the xrdp leg fails (root, real SPNEGO(NTLM) client).
+# server_wipe.sh: application data after CredSSP leaves no copy in
+# credssp-server's memory (scan of /proc/PID/mem; skipped under ASan).
+HARDENING_TESTS = \
+	tests/integration/outfiles.sh \
+	tests/integration/gateway_revoke.sh \
+	tests/integration/server_wipe.sh
+dist_check_SCRIPTS += $(HARDENING_TESTS) tests/integration/memscan.py
+TESTS += $(HARDENING_TESTS)
+
+# test_gw_queue: the gateway's secure queue (client plaintext up to the
+# Client Info PDU) leaves no copy when it grows, compacts, drops or frees
+# (heap scan; skipped under ASan).
+check_PROGRAMS += tests/unit/examples/test_gw_queue
+TESTS += tests/unit/examples/test_gw_queue
+tests_unit_examples_test_gw_queue_SOURCES = tests/unit/examples/test_gw_queue.c \
+	examples/gateway/queue.c tests/unit/heapscan.c tests/unit/heapscan.h
+tests_unit_examples_test_gw_queue_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/gateway \
+	-I$(top_srcdir)/tests/unit
+tests_unit_examples_test_gw_queue_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_examples_test_gw_queue_LDADD = $(UNIT_LDADD)
