@@ -19,6 +19,8 @@ struct credssp_config {
     SSL_CTX *ssl_ctx;            /* owned reference */
     char *keytab;
     char *ntlm_keyfile;
+    bool ntlm_indexed;           /* load ntlm_keyfile into keyindex at prepare */
+    struct cssp_keyindex *keyindex; /* owned; serves as lookup when set */
     credssp_ntlm_lookup_fn lookup;
     void *lookup_data;
     char *service;               /* "TERMSRV" */

@@ -173,6 +173,12 @@ static int v2 = 2, v6 = 6;
 static struct vcase lookup_raw = { "lookup_raw", CSSP_CLI_RAW_NTLM, 6 };
 static struct vcase lookup_spnego = { "lookup_spnego", CSSP_CLI_SPNEGO_NTLM, 6 };
 static struct vcase lookup_raw_v2 = { "lookup_raw_v2", CSSP_CLI_RAW_NTLM, 2 };
+static struct vcase deferred[] = {
+    { "deferred_raw_ntlm_v6", CSSP_CLI_RAW_NTLM, 6 },
+    { "deferred_spnego_ntlm_v3", CSSP_CLI_SPNEGO_NTLM, 3 },
+    { "deferred_spnego_krb5_v6", CSSP_CLI_SPNEGO_KRB5, 6 },
+    { "deferred_raw_krb5_v5", CSSP_CLI_RAW_KRB5, 5 },
+};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_TESTS 128
@@ -219,6 +225,14 @@ main(void)
     add("lookup_wrong_password", test_lookup_wrong_password, NULL);
     add("lookup_unknown_user", test_lookup_unknown_user, NULL);
     add("app_data_after_authinfo", test_app_data, NULL);
+    add("indexed_raw_ntlm_v6", test_indexed_ok, &lookup_raw);
+    add("indexed_spnego_ntlm_v6", test_indexed_ok, &lookup_spnego);
+    add("indexed_no_domain_entry", test_ntlm_no_domain, &lookup_raw);
+    add("indexed_refused", test_indexed_refused, NULL);
+    for (size_t i = 0; i < COUNT(deferred); i++)
+        add(deferred[i].name, test_deferred_steps_on_worker, &deferred[i]);
+    add("deferred_slow_backend_does_not_stall", test_deferred_slow_backend_does_not_stall, NULL);
+    add("deferred_backend_deadline", test_deferred_backend_deadline, NULL);
     for (size_t i = 0; i < COUNT(dribble); i++)
         add(dribble[i].name, test_dribble, &dribble[i]);
     for (size_t i = 0; i < COUNT(ccases); i++)
