@@ -48,6 +48,28 @@ test_indexed_ok(void **state)
     assert_non_null(strstr(lb_log(), "entries"));   /* the index said what it loaded */
 }
 
+/*
+ * The entry "TESTDOM\alice", the client types "testdom": the index matches
+ * the domain case-insensitively and the one-line memfd carries the client's
+ * spelling, so NTOWFv2 agrees (with the plain key file this fails, see
+ * docs/NTLM-KEYS.md "The domain rule").
+ */
+void
+test_indexed_domain_case(void **state)
+{
+    struct cssp_cli_opts o;
+    struct lb_cfg cfg;
+
+    (void)state;
+    lb_opts_ntlm(&o, CSSP_CLI_RAW_NTLM, 6);
+    o.auth_domain = o.domain = "testdom";
+    lb_cfg_init(&cfg);
+    cfg.indexed = true;
+    lb_run(&lb_cur, &cfg, &o);
+    lb_expect_done(&lb_cur, NTLM, false, 6);
+    lb_expect_password("testdom\\alice", "alice", "testdom", "alicepw");
+}
+
 /* Wrong password and unknown user: logon failure with errorCode. */
 void
 test_indexed_refused(void **state)
