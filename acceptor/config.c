@@ -80,6 +80,7 @@ credssp_config_free(credssp_config *cfg)
     if (cfg == NULL)
         return;
     cssp_keyindex_free(cfg->keyindex);   /* first: stops its thread, which logs through cfg */
+    cssp_lookup_pool_free(cfg->lookup_pool);
     free(cfg->cert_file);
     free(cfg->key_file);
     SSL_CTX_free(cfg->ssl_ctx);
@@ -321,6 +322,10 @@ credssp_config_prepare(credssp_config *cfg)
     }
     if (cfg->lookup == NULL) {
         ret = cssp_gss_acquire(cfg, NULL, &cfg->gss_cred);
+        if (ret != CREDSSP_OK)
+            return ret;
+    } else if (cfg->lookup_pool == NULL) {
+        ret = cssp_lookup_pool_new(&cfg->lookup_pool);
         if (ret != CREDSSP_OK)
             return ret;
     }

@@ -23,6 +23,7 @@ struct credssp_config {
     struct cssp_keyindex *keyindex; /* owned; serves as lookup when set */
     credssp_ntlm_lookup_fn lookup;
     void *lookup_data;
+    struct cssp_lookup_pool *lookup_pool; /* idle per-exchange credentials (ntlm_lookup.c) */
     char *service;               /* "TERMSRV" */
     int min_version;             /* 2..6 */
     unsigned mechs;              /* enum credssp_mech bits */

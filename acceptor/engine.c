@@ -171,6 +171,8 @@ credssp_engine_free(credssp_engine *e)
     if (e == NULL)
         return;
     cssp_tls_clear(&e->tls);
+    if (e->cfg->lookup != NULL)
+        cssp_gss_lookup_end(e->cfg, &e->gss);   /* credential back to the pool */
     cssp_gss_clear(&e->gss);
     free(e->spk);
     bytes_free(&e->in);

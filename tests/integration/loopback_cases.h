@@ -89,6 +89,7 @@ void test_lookup_unknown_user(void **state);
 void test_indexed_ok(void **state);
 void test_indexed_refused(void **state);
 void test_indexed_domain_case(void **state);
+void test_indexed_reuse(void **state);
 void test_deferred_steps_on_worker(void **state);
 void test_deferred_slow_backend_does_not_stall(void **state);
 void test_deferred_backend_deadline(void **state);

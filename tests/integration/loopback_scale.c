@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "engine.h"
 #include "loopback.h"
 #include "loopback_cases.h"
 
@@ -91,6 +92,59 @@ test_indexed_refused(void **state)
     lb_run(&lb_cur, &cfg, &o);
     lb_expect_fail(&lb_cur, CREDSSP_E_LOGON_FAILURE);
     lb_expect_error_code(&lb_cur, CREDSSP_STATUS_LOGON_FAILURE);
+}
+
+/* Another login on the config of lb_cur, on the pooled credential. */
+static void
+login_again(const char *user, const char *password, credssp_error want)
+{
+    struct cssp_cli_opts o;
+    struct lb_run r;
+
+    memset(&r, 0, sizeof(r));
+    lb_opts_ntlm(&o, CSSP_CLI_SPNEGO_NTLM, 6);
+    o.auth_user = o.user = user;
+    o.auth_password = o.password = password;
+    r.cfg = lb_cur.cfg;
+    assert_int_equal(cssp_lookup_pool_idle(r.cfg->lookup_pool), 1);
+    assert_int_equal(credssp_engine_new(r.cfg, CREDSSP_TLS_ENGINE, &r.e), CREDSSP_OK);
+    assert_int_equal(cssp_lookup_pool_idle(r.cfg->lookup_pool), 0);   /* taken, not made */
+    assert_int_equal(cssp_cli_new(&o, &r.c), CREDSSP_OK);
+    lb_pump(&r);
+    if (want == CREDSSP_OK)
+        lb_expect_done(&r, NTLM, true, 6);
+    else
+        lb_expect_fail(&r, want);
+    cssp_cli_free(r.c);
+    credssp_engine_free(r.e);
+    assert_int_equal(cssp_lookup_pool_idle(r.cfg->lookup_pool), 1);   /* given back */
+}
+
+/*
+ * One config, one login after the other: the per-exchange credential and
+ * memfd come from the config's pool and go back to it, and each login is
+ * still checked against its own user's entry only.
+ */
+void
+test_indexed_reuse(void **state)
+{
+    struct cssp_cli_opts o;
+    struct lb_cfg cfg;
+
+    (void)state;
+    lb_opts_ntlm(&o, CSSP_CLI_RAW_NTLM, 6);
+    lb_cfg_init(&cfg);
+    cfg.indexed = true;
+    lb_run(&lb_cur, &cfg, &o);
+    lb_expect_done(&lb_cur, NTLM, false, 6);
+    assert_int_equal(cssp_lookup_pool_idle(lb_cur.cfg->lookup_pool), 0);
+    credssp_engine_free(lb_cur.e);   /* its credential goes back to the pool */
+    lb_cur.e = NULL;
+    login_again("mallory", "alicepw", CREDSSP_E_LOGON_FAILURE);
+    login_again("alice", "carolpw", CREDSSP_E_LOGON_FAILURE);
+    login_again("carol", "alicepw", CREDSSP_E_LOGON_FAILURE);
+    login_again("carol", "carolpw", CREDSSP_OK);
+    login_again("alice", "alicepw", CREDSSP_OK);
 }
 
 /* ------------------------------------------------------------------ */

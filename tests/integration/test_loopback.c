@@ -230,6 +230,7 @@ main(void)
     add("indexed_no_domain_entry", test_ntlm_no_domain, &lookup_raw);
     add("indexed_refused", test_indexed_refused, NULL);
     add("indexed_domain_case", test_indexed_domain_case, NULL);
+    add("indexed_reuse_credential", test_indexed_reuse, NULL);
     for (size_t i = 0; i < COUNT(deferred); i++)
         add(deferred[i].name, test_deferred_steps_on_worker, &deferred[i]);
     add("deferred_slow_backend_does_not_stall", test_deferred_slow_backend_does_not_stall, NULL);
