@@ -18,6 +18,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -226,20 +227,30 @@ snapshot_load(const char *path, struct snapshot **out, char why_out[WHY_LEN])
     *out = NULL;
     if (s == NULL)
         goto cleanup;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: a FIFO in its place must not hang the reload. */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0 || fstat(fd, &st) != 0) {
         snprintf(why_out, WHY_LEN, "%s", strerror(errno));
         ret = CREDSSP_E_NO_ACCEPTOR_CRED;
         goto cleanup;
     }
     fill_id(&s->id, &st);
-    ret = cssp_keyfile_read_fd(fd, &s->data, &s->len);
+    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+        ret = CREDSSP_OK;   /* /dev/null: no accounts, as gss-ntlmssp reads it */
+    } else if (!S_ISREG(st.st_mode)) {
+        snprintf(why_out, WHY_LEN, "not a regular file");
+        ret = CREDSSP_E_NO_ACCEPTOR_CRED;
+        goto cleanup;
+    } else {
+        ret = cssp_keyfile_read_fd(fd, &s->data, &s->len);
+    }
     if (ret != CREDSSP_OK) {
         snprintf(why_out, WHY_LEN, "cannot read it (%s)", credssp_error_name(ret));
         ret = ret == CREDSSP_E_NOMEM ? ret : CREDSSP_E_NO_ACCEPTOR_CRED;
         goto cleanup;
     }
     if (s->len > UINT32_MAX / 2) {
+        snprintf(why_out, WHY_LEN, "too large");
         ret = CREDSSP_E_TOO_LARGE;
         goto cleanup;
     }
@@ -302,9 +313,13 @@ cssp_keyindex_reload(struct cssp_keyindex *ix)
         /* Log each broken file state once, however often the watcher looks. */
         if (!ix->have_failed || !same_id(&id, &ix->failed)) {
             old = snapshot_get(ix);
-            cssp_log(ix->cfg, LOG_ERR,
-                     "credssp: NTLM key file %s not loaded (%s); keeping the %u entries loaded before",
-                     ix->path, why, old != NULL ? old->count : 0u);
+            if (old != NULL)
+                cssp_log(ix->cfg, LOG_ERR,
+                         "credssp: NTLM key file %s not loaded (%s); keeping the %u entries "
+                         "loaded before", ix->path, why, old->count);
+            else
+                cssp_log(ix->cfg, LOG_ERR, "credssp: NTLM key file %s not loaded (%s)",
+                         ix->path, why);
             snapshot_put(ix, old);
         }
         ix->failed = id;

@@ -271,6 +271,23 @@ test_watcher(void **state)
     cssp_keyindex_free(ix);
 }
 
+/* /dev/null is an empty key file (as gss-ntlmssp reads it); a directory is refused. */
+static void
+test_special_files(void **state)
+{
+    struct cssp_keyindex *ix = NULL;
+    credssp_secret *s = NULL;
+
+    (void)state;
+    assert_int_equal(cssp_keyindex_open(cfg, "/dev/null", &ix), CREDSSP_OK);
+    assert_int_equal(cssp_keyindex_count(ix), 0);
+    assert_int_equal(cssp_keyindex_lookup(ix, "alice", NULL, &s), CREDSSP_E_LOGON_FAILURE);
+    cssp_keyindex_free(ix);
+    ix = NULL;
+    assert_int_equal(cssp_keyindex_open(cfg, dir, &ix), CREDSSP_E_NO_ACCEPTOR_CRED);
+    assert_non_null(strstr(logbuf, "not a regular file"));
+}
+
 /* The public API: indexed at prepare, reload request only with an index. */
 static void
 test_config_api(void **state)
@@ -290,6 +307,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reload_keeps_old_on_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watcher, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_special_files, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
