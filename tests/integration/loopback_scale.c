@@ -405,7 +405,7 @@ test_deferred_backend_deadline(void **state)
     lb_expect_no_creds(&lb_cur);
     p = strstr(lb_log(), "backend_ms=");
     assert_non_null(p);
-    assert_true(atoi(p + strlen("backend_ms=")) >= 350);
+    assert_true(strtoul(p + strlen("backend_ms="), NULL, 10) >= 350);
     /* too late to switch once the exchange has begun */
     assert_int_equal(credssp_engine_set_deferred(lb_cur.e, 0), CREDSSP_E_STATE);
     backend_destroy(&b);

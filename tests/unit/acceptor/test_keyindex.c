@@ -159,8 +159,9 @@ test_hundred_thousand(void **state)
     (void)state;
     assert_non_null(big);
     for (size_t i = 0; i < n; i++)
-        p += sprintf(p, "BENCH\\u%zu:65534:" LM_X ":%s:[U          ]:LCT-00000000\n", i,
-                     i + 1 == n ? H2 : H1);
+        p += snprintf(p, cap - (size_t)(p - big),
+                      "BENCH\\u%zu:65534:" LM_X ":%s:[U          ]:LCT-00000000\n", i,
+                      i + 1 == n ? H2 : H1);
     put_file(big);
     free(big);
     assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
