@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sourced by run.sh, which sets bench, work, top, last_pid
 # tests/bench/keyscale.sh - the key-file-size phases of issue 15, sourced by
 # `tests/bench/run.sh --keyscale` (which provides $bench, $work, $C,
 # start_server and the cleanup that stops every server by PID).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # sourced by run.sh, which sets bench, work, top, last_pid
 # tests/bench/krbphase.sh - the Kerberos-logins phase of issue 15, sourced by
 # `tests/bench/run.sh --kerberos` (which provides $bench, $work, $N, $C,
 # $top, pids, start_server and the cleanup that stops every process it
