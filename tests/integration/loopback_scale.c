@@ -26,6 +26,7 @@
 #include "loopback_cases.h"
 
 #define MAX_PUMP 400
+#define MAX_PUMP_CHUNKED 400000   /* rounds when the input dribbles in */
 #define WAIT_MAX_MS 10000
 
 /* ------------------------------------------------------------------ */
@@ -257,9 +258,9 @@ step_start(struct stepper *s, credssp_engine *e)
 static unsigned
 pump_deferred(struct lb_run *r)
 {
-    unsigned steps = 0;
+    unsigned steps = 0, max = r->chunk != 0 ? MAX_PUMP_CHUNKED : MAX_PUMP;
 
-    for (unsigned i = 0; i < MAX_PUMP; i++) {
+    for (unsigned i = 0; i < max; i++) {
         credssp_status st = credssp_engine_status(r->e);
 
         if (st != CREDSSP_DONE && st != CREDSSP_FAILED && (st & CREDSSP_WANT_STEP)) {
@@ -282,11 +283,14 @@ pump_deferred(struct lb_run *r)
     return steps;
 }
 
-/* Kerberos or NTLM, raw or SPNEGO: every back-end step on a worker, same outcome. */
+/*
+ * Kerberos or NTLM, raw or SPNEGO, engine or application TLS, whole or
+ * dribbled input: every back-end step on a worker, same outcome.
+ */
 void
 test_deferred_steps_on_worker(void **state)
 {
-    const struct vcase *vc = *state;
+    const struct dcase *vc = *state;
     struct cssp_cli_opts o;
     struct lb_cfg cfg;
     struct backend b;
@@ -301,6 +305,8 @@ test_deferred_steps_on_worker(void **state)
     } else {
         lb_opts_ntlm(&o, vc->mech, vc->version);
     }
+    cfg.app_tls = vc->app_tls;
+    cfg.chunk = vc->chunk;
     lb_start(&lb_cur, &cfg, &o);
     steps = pump_deferred(&lb_cur);
     if (cssp_cli_status(lb_cur.c) != CSSP_CLI_DONE)

@@ -173,11 +173,14 @@ static int v2 = 2, v6 = 6;
 static struct vcase lookup_raw = { "lookup_raw", CSSP_CLI_RAW_NTLM, 6 };
 static struct vcase lookup_spnego = { "lookup_spnego", CSSP_CLI_SPNEGO_NTLM, 6 };
 static struct vcase lookup_raw_v2 = { "lookup_raw_v2", CSSP_CLI_RAW_NTLM, 2 };
-static struct vcase deferred[] = {
-    { "deferred_raw_ntlm_v6", CSSP_CLI_RAW_NTLM, 6 },
-    { "deferred_spnego_ntlm_v3", CSSP_CLI_SPNEGO_NTLM, 3 },
-    { "deferred_spnego_krb5_v6", CSSP_CLI_SPNEGO_KRB5, 6 },
-    { "deferred_raw_krb5_v5", CSSP_CLI_RAW_KRB5, 5 },
+static struct dcase deferred[] = {
+    { "deferred_raw_ntlm_v6", CSSP_CLI_RAW_NTLM, 6, false, 0 },
+    { "deferred_spnego_ntlm_v3", CSSP_CLI_SPNEGO_NTLM, 3, false, 0 },
+    { "deferred_spnego_krb5_v6", CSSP_CLI_SPNEGO_KRB5, 6, false, 0 },
+    { "deferred_raw_krb5_v5", CSSP_CLI_RAW_KRB5, 5, false, 0 },
+    { "deferred_app_tls_spnego_ntlm_v6", CSSP_CLI_SPNEGO_NTLM, 6, true, 0 },
+    { "deferred_app_tls_krb5_v6_7bytes", CSSP_CLI_SPNEGO_KRB5, 6, true, 7 },
+    { "deferred_tls_ntlm_v6_1byte", CSSP_CLI_RAW_NTLM, 6, false, 1 },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
