@@ -47,7 +47,8 @@ cssp_audit(struct credssp_engine *e)
     e->audited = true;
     cssp_log(e->cfg, e->err == CREDSSP_OK ? LOG_INFO : LOG_WARNING,
              "credssp: peer=%s outcome=%s mech=%s spnego=%s version=%d binding=%s "
-             "principal=%s user=%s domain=%s cred=%s error_code=0x%08x elapsed_ms=%llu%s%s",
+             "principal=%s user=%s domain=%s cred=%s error_code=0x%08x elapsed_ms=%llu "
+             "backend_ms=%llu%s%s",
              escape(e->peer, peer, sizeof(peer)), credssp_error_name(e->err),
              or_dash(credssp_mech_name(r->mech)), r->spnego ? "yes" : "no", r->client_version,
              or_dash(credssp_binding_name(r->binding)),
@@ -56,5 +57,6 @@ cssp_audit(struct credssp_engine *e)
              escape(credssp_result_domain(r), domain, sizeof(domain)),
              or_dash(credssp_cred_type_name(r->cred_type)), r->error_code,
              (unsigned long long)(cssp_now_ms() - e->start_ms),
+             (unsigned long long)e->backend_ms,
              e->gss.status_text[0] != '\0' ? " gss=" : "", e->gss.status_text);
 }

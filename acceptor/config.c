@@ -15,6 +15,7 @@
 
 #include "binding.h"
 #include "config.h"
+#include "keyindex.h"
 #include "gss.h"
 
 #define DEFAULT_MAX_ROUNDS 16u
@@ -78,6 +79,8 @@ credssp_config_free(credssp_config *cfg)
 {
     if (cfg == NULL)
         return;
+    cssp_keyindex_free(cfg->keyindex);   /* first: stops its thread, which logs through cfg */
+    cssp_lookup_pool_free(cfg->lookup_pool);
     free(cfg->cert_file);
     free(cfg->key_file);
     SSL_CTX_free(cfg->ssl_ctx);
@@ -144,7 +147,34 @@ credssp_config_set_keytab(credssp_config *cfg, const char *path)
 CREDSSP_API credssp_error
 credssp_config_set_ntlm_keyfile(credssp_config *cfg, const char *path)
 {
-    return cfg != NULL ? set_string(cfg, &cfg->ntlm_keyfile, path) : CREDSSP_E_INVALID_ARG;
+    credssp_error ret = cfg != NULL ? set_string(cfg, &cfg->ntlm_keyfile, path)
+                                    : CREDSSP_E_INVALID_ARG;
+
+    if (ret == CREDSSP_OK)
+        cfg->ntlm_indexed = false;
+    return ret;
+}
+
+CREDSSP_API credssp_error
+credssp_config_set_ntlm_keyfile_indexed(credssp_config *cfg, const char *path)
+{
+    credssp_error ret;
+
+    if (path == NULL)
+        return CREDSSP_E_INVALID_ARG;
+    ret = credssp_config_set_ntlm_keyfile(cfg, path);
+    if (ret == CREDSSP_OK)
+        cfg->ntlm_indexed = true;
+    return ret;
+}
+
+CREDSSP_API credssp_error
+credssp_config_reload_ntlm_keyfile(const credssp_config *cfg)
+{
+    if (cfg == NULL || cfg->keyindex == NULL)
+        return CREDSSP_E_STATE;
+    cssp_keyindex_request_reload(cfg->keyindex);
+    return CREDSSP_OK;
 }
 
 CREDSSP_API credssp_error
@@ -280,8 +310,22 @@ credssp_config_prepare(credssp_config *cfg)
     ret = prepare_tls(cfg);
     if (ret != CREDSSP_OK)
         return ret;
+    if (cfg->ntlm_indexed && cfg->keyindex == NULL) {
+        /* The index answers as the lookup callback (ntlm_lookup.c's memfd mode). */
+        if (cfg->lookup != NULL)
+            return CREDSSP_E_INVALID_ARG;
+        ret = cssp_keyindex_open(cfg, cfg->ntlm_keyfile, &cfg->keyindex);
+        if (ret != CREDSSP_OK)
+            return ret;
+        cfg->lookup = cssp_keyindex_lookup;
+        cfg->lookup_data = cfg->keyindex;
+    }
     if (cfg->lookup == NULL) {
         ret = cssp_gss_acquire(cfg, NULL, &cfg->gss_cred);
+        if (ret != CREDSSP_OK)
+            return ret;
+    } else if (cfg->lookup_pool == NULL) {
+        ret = cssp_lookup_pool_new(&cfg->lookup_pool);
         if (ret != CREDSSP_OK)
             return ret;
     }

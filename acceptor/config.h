@@ -19,8 +19,11 @@ struct credssp_config {
     SSL_CTX *ssl_ctx;            /* owned reference */
     char *keytab;
     char *ntlm_keyfile;
+    bool ntlm_indexed;           /* load ntlm_keyfile into keyindex at prepare */
+    struct cssp_keyindex *keyindex; /* owned; serves as lookup when set */
     credssp_ntlm_lookup_fn lookup;
     void *lookup_data;
+    struct cssp_lookup_pool *lookup_pool; /* idle per-exchange credentials (ntlm_lookup.c) */
     char *service;               /* "TERMSRV" */
     int min_version;             /* 2..6 */
     unsigned mechs;              /* enum credssp_mech bits */

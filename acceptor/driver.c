@@ -56,6 +56,10 @@ credssp_drive_fd(credssp_engine *e, int fd, unsigned timeout_ms)
             return CREDSSP_OK;
         if (st == CREDSSP_FAILED)
             return credssp_engine_error(e);
+        if (st & CREDSSP_WANT_STEP) {
+            (void)credssp_engine_step(e);   /* deferred mode: this driver may block */
+            continue;
+        }
         now = cssp_now_ms();
         if (now >= deadline) {
             cssp_engine_fail(e, CREDSSP_E_TIMEOUT);

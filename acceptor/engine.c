@@ -177,6 +177,8 @@ credssp_engine_free(credssp_engine *e)
     if (e == NULL)
         return;
     cssp_tls_clear(&e->tls);
+    if (e->cfg->lookup != NULL)
+        cssp_gss_lookup_end(e->cfg, &e->gss);   /* credential back to the pool */
     cssp_gss_clear(&e->gss);
     free(e->spk);
     bytes_free(&e->in);
@@ -236,6 +238,9 @@ credssp_engine_status(const credssp_engine *e)
         return CREDSSP_FAILED;
     if (e->stage == STAGE_DONE)
         return CREDSSP_DONE;
+    if (e->step_frame > 0)   /* deferred mode only (engine_step.c) */
+        return (credssp_status)(CREDSSP_WANT_STEP |
+                                (e->out.len > e->out.off ? CREDSSP_WANT_WRITE : 0));
     return e->out.len > e->out.off ? CREDSSP_WANT_WRITE : CREDSSP_WANT_READ;
 }
 
@@ -282,6 +287,8 @@ process_input(struct credssp_engine *e)
         }
         if (frame == 0)
             return;
+        if (cssp_engine_defer(e, frame))
+            return;          /* credssp_engine_step() handles it, on a worker */
         cssp_engine_handle(e, start, frame);
         e->in.off += frame;
     }

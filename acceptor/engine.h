@@ -58,6 +58,9 @@ struct credssp_engine {
     bool audited;
     bool app_eof;                /* TLS closed or failed after DONE */
     bool late_failure;           /* failed on authInfo: TLS still usable (EUA) */
+    bool deferred;               /* credssp_engine_set_deferred: back-end work waits for _step */
+    size_t step_frame;           /* > 0: the TSRequest of that size at in.off awaits _step */
+    uint64_t backend_ms;         /* spent in the NTLM lookup and gss_accept_sec_context */
 };
 
 /*
@@ -66,6 +69,12 @@ struct credssp_engine {
  * rdesktop 1.9 needs (non-minimal lengths, NUL-terminated strings).
  */
 unsigned cssp_engine_decode_flags(const struct credssp_engine *e);
+/*
+ * Deferred mode (engine_step.c): true when the complete TSRequest of frame
+ * bytes at in.off may block and must wait for credssp_engine_step(); also
+ * true while such a request is already waiting.
+ */
+bool cssp_engine_defer(struct credssp_engine *e, size_t frame);
 /* Handle one complete TSRequest (engine_auth.c). */
 void cssp_engine_handle(struct credssp_engine *e, const uint8_t *msg, size_t len);
 /* Queue bytes for the peer (through TLS when the engine owns it). */

@@ -186,6 +186,31 @@ classify_first(struct credssp_engine *e, const struct cssp_ts_request *req)
     }
 }
 
+/*
+ * The back-end work of a negoToken, the part that may block (lookup callback,
+ * gss-ntlmssp's key file or winbind, a replay cache): timed for the audit.
+ */
+static credssp_error
+accept_token(struct credssp_engine *e, const struct cssp_ts_request *req, uint8_t **token_out,
+             size_t *token_len_out)
+{
+    uint64_t t0 = cssp_now_ms();
+    credssp_error ret = CREDSSP_OK;
+
+    if (e->cfg->lookup != NULL)
+        ret = cssp_gss_lookup_prepare(e->cfg, &e->gss, req->nego_token, req->nego_token_len);
+    if (ret == CREDSSP_OK)
+        ret = cssp_gss_accept(&e->gss, e->cred, req->nego_token, req->nego_token_len,
+                              token_out, token_len_out);
+    if (e->cfg->lookup != NULL)
+        cssp_gss_lookup_forget(&e->gss);
+    e->backend_ms += cssp_now_ms() - t0;
+    /* A back end that answered after the deadline: its answer is not used. */
+    if (ret == CREDSSP_OK && e->deadline_ms != 0 && cssp_now_ms() >= e->deadline_ms)
+        ret = CREDSSP_E_TIMEOUT;
+    return ret;
+}
+
 /* STAGE_NEGO: feed the token; answer with ours, and with pubKeyAuth when due. */
 static credssp_error
 handle_nego(struct credssp_engine *e, const struct cssp_ts_request *req)
@@ -202,15 +227,7 @@ handle_nego(struct credssp_engine *e, const struct cssp_ts_request *req)
         if (ret != CREDSSP_OK)
             return ret;
     }
-    if (e->cfg->lookup != NULL) {
-        ret = cssp_gss_lookup_prepare(e->cfg, &e->gss, req->nego_token, req->nego_token_len);
-        if (ret != CREDSSP_OK)
-            return ret;
-    }
-    ret = cssp_gss_accept(&e->gss, e->cred, req->nego_token, req->nego_token_len, &token,
-                          &token_len);
-    if (e->cfg->lookup != NULL)
-        cssp_gss_lookup_forget(&e->gss);
+    ret = accept_token(e, req, &token, &token_len);
     if (ret != CREDSSP_OK)
         goto cleanup;
     if (!e->gss.complete) {

@@ -75,5 +75,16 @@ CSSP_WUR credssp_error cssp_gss_lookup_prepare(const struct credssp_config *cfg,
                                                size_t len);
 /* Empty the memfd once gss-ntlmssp has read it: the hash lives no longer. */
 void cssp_gss_lookup_forget(struct cssp_gss *g);
+/*
+ * Engine end: delete the context and give the credential and its (emptied)
+ * memfd back to cfg's pool for the next cssp_gss_lookup_begin.
+ */
+void cssp_gss_lookup_end(const struct credssp_config *cfg, struct cssp_gss *g);
+/* The pool of idle lookup-mode credentials of a config (thread-safe). */
+struct cssp_lookup_pool;
+CSSP_WUR credssp_error cssp_lookup_pool_new(struct cssp_lookup_pool **out);
+void cssp_lookup_pool_free(struct cssp_lookup_pool *p);
+/* Idle credentials in the pool (tests). */
+unsigned cssp_lookup_pool_idle(struct cssp_lookup_pool *p);
 
 #endif /* CSSP_GSS_H */

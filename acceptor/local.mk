@@ -8,9 +8,11 @@ libcredssp_core_la_SOURCES += \
 	acceptor/binding.c acceptor/binding.h \
 	acceptor/gss.c acceptor/gss.h \
 	acceptor/ntlm_lookup.c \
+	acceptor/keyindex.c acceptor/keyindex.h \
 	acceptor/tls.c acceptor/tls.h \
 	acceptor/engine.c acceptor/engine.h \
 	acceptor/engine_auth.c \
+	acceptor/engine_step.c \
 	acceptor/identity.c \
 	acceptor/audit.c \
 	acceptor/driver.c \

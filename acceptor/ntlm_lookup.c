@@ -12,7 +12,13 @@
  * two names are read; verifying the message is gss-ntlmssp's job.  The entry
  * is written with the domain exactly as the client sent it, which also
  * sidesteps gss-ntlmssp's case-sensitive NTOWFv2 domain (GSSAPI.md §2.2).
+ *
+ * Acquiring that credential costs as much as a third of a login (the krb5
+ * mechanism re-reads krb5.conf, the mechglue scans /etc/gss/mech.d): a freed
+ * engine's credential and its emptied memfd go back to a small pool in the
+ * config for the next engine (issue 15).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +39,99 @@
 #define NTLM_UNICODE 0x00000001u
 #define NTLM_NAME_MAX 512u
 
+/* Credentials kept for reuse; more than this many idle ones are released. */
+#define POOL_MAX 64u
+
+struct cssp_lookup_pool {
+    pthread_mutex_t lock;
+    unsigned count;
+    struct { gss_cred_id_t cred; int fd; } idle[POOL_MAX];
+};
+
+credssp_error
+cssp_lookup_pool_new(struct cssp_lookup_pool **out)
+{
+    *out = calloc(1, sizeof(**out));
+    if (*out == NULL)
+        return CREDSSP_E_NOMEM;
+    pthread_mutex_init(&(*out)->lock, NULL);
+    return CREDSSP_OK;
+}
+
+void
+cssp_lookup_pool_free(struct cssp_lookup_pool *p)
+{
+    if (p == NULL)
+        return;
+    for (unsigned i = 0; i < p->count; i++) {
+        cssp_gss_release_cred(&p->idle[i].cred);
+        close(p->idle[i].fd);
+    }
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
+
+unsigned
+cssp_lookup_pool_idle(struct cssp_lookup_pool *p)
+{
+    unsigned n;
+
+    pthread_mutex_lock(&p->lock);
+    n = p->count;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
+/* An idle credential and memfd from the pool; false when there is none. */
+static bool
+pool_take(struct cssp_lookup_pool *p, struct cssp_gss *g)
+{
+    bool got = false;
+
+    if (p == NULL)
+        return false;
+    pthread_mutex_lock(&p->lock);
+    if (p->count > 0) {
+        p->count--;
+        g->own_cred = p->idle[p->count].cred;
+        g->keyfile_fd = p->idle[p->count].fd;
+        got = true;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return got;
+}
+
+void
+cssp_gss_lookup_end(const struct credssp_config *cfg, struct cssp_gss *g)
+{
+    struct cssp_lookup_pool *p = cfg->lookup_pool;
+    OM_uint32 min;
+
+    if (p == NULL || g->own_cred == GSS_C_NO_CREDENTIAL || g->keyfile_fd < 0)
+        return;
+    /* The context goes first: nothing may still use the credential. */
+    if (g->ctx != GSS_C_NO_CONTEXT)
+        gss_delete_sec_context(&min, &g->ctx, GSS_C_NO_BUFFER);
+    if (ftruncate(g->keyfile_fd, 0) != 0)
+        return;                  /* cssp_gss_clear releases both */
+    pthread_mutex_lock(&p->lock);
+    if (p->count < POOL_MAX) {
+        p->idle[p->count].cred = g->own_cred;
+        p->idle[p->count].fd = g->keyfile_fd;
+        p->count++;
+        g->own_cred = GSS_C_NO_CREDENTIAL;
+        g->keyfile_fd = -1;
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
 credssp_error
 cssp_gss_lookup_begin(const struct credssp_config *cfg, struct cssp_gss *g)
 {
     char path[CSSP_KEYFILE_PATH_LEN];
 
+    if (pool_take(cfg->lookup_pool, g))
+        return CREDSSP_OK;
     g->keyfile_fd = memfd_create("credssp-ntlm", MFD_CLOEXEC);
     if (g->keyfile_fd < 0)
         return CREDSSP_E_IO;

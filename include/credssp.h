@@ -200,6 +200,23 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_keytab(credssp_config *
 /* smbpasswd-format NT-hash key file for NTLM. */
 CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_ntlm_keyfile(credssp_config *cfg,
                                                                        const char *path);
+/*
+ * The same file, loaded once into an in-memory index at credssp_config_prepare()
+ * (which fails when the file cannot be loaded): per-login cost independent of
+ * the number of entries, the same match rule.  Each exchange gets the one entry
+ * through the lookup-callback mode (so not together with
+ * credssp_config_set_ntlm_lookup).  A library thread reloads the file when it
+ * changes (checked every second); a reload that fails keeps the old index and
+ * logs why.  See docs/NTLM-KEYS.md.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_ntlm_keyfile_indexed(credssp_config *cfg,
+                                                                               const char *path);
+/*
+ * Ask for a reload of the indexed key file now (e.g. on SIGHUP); returns at
+ * once, the reload runs on the library's thread.  Async-signal-safe.
+ * CREDSSP_E_STATE when the config has no index (not prepared, or not indexed).
+ */
+CREDSSP_API credssp_error credssp_config_reload_ntlm_keyfile(const credssp_config *cfg);
 CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_ntlm_lookup(credssp_config *cfg,
                                                                       credssp_ntlm_lookup_fn fn,
                                                                       void *userdata);
@@ -299,7 +316,16 @@ typedef enum credssp_status {
     CREDSSP_WANT_READ = 1,   /* feed more input */
     CREDSSP_WANT_WRITE = 2,  /* output is pending: send it, then continue */
     CREDSSP_DONE = 3,        /* authenticated, credentials received (send pending output) */
-    CREDSSP_FAILED = 4       /* failed; send pending output (errorCode), then close */
+    CREDSSP_FAILED = 4,      /* failed; send pending output (errorCode), then close */
+    /*
+     * Deferred mode only (credssp_engine_set_deferred), and a bit: the status
+     * is CREDSSP_WANT_STEP, or CREDSSP_WANT_STEP | CREDSSP_WANT_WRITE when
+     * output is also pending.  The next step may block (NTLM lookup callback,
+     * gss-ntlmssp's key file or winbind, a Kerberos replay cache): run
+     * credssp_engine_step() on a worker thread, then resume.  Test with
+     * (status & CREDSSP_WANT_STEP).
+     */
+    CREDSSP_WANT_STEP = 8
 } credssp_status;
 
 CREDSSP_API CREDSSP_WUR credssp_error credssp_engine_new(credssp_config *cfg,
@@ -316,6 +342,22 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_engine_set_server_cert(credssp_eng
 /* Absolute deadline in CLOCK_MONOTONIC milliseconds; checked on every call. */
 CREDSSP_API void credssp_engine_set_deadline(credssp_engine *e, uint64_t deadline_ms);
 
+/*
+ * Deferred mode (off by default; set before the first feed): the engine never
+ * runs back-end work inside credssp_engine_feed().  When a received TSRequest
+ * needs it, the status becomes CREDSSP_WANT_STEP and the request waits.
+ * Threading rules (docs/ENGINE.md): one owner at a time; hand the engine to a
+ * worker for credssp_engine_step() and touch it nowhere else until the worker
+ * hands it back; the log callback may then be called on the worker.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_engine_set_deferred(credssp_engine *e, int on);
+/*
+ * Run the waiting back-end step (blocking; on a worker thread), then
+ * continue with the input already received.  Returns the new status.  If the
+ * engine's deadline passed during the step, the engine fails with
+ * CREDSSP_E_TIMEOUT.  Without a waiting step: just the status.
+ */
+CREDSSP_API credssp_status credssp_engine_step(credssp_engine *e);
 /* Feed received bytes (len may be 0 to just run the state machine). */
 CREDSSP_API credssp_status credssp_engine_feed(credssp_engine *e, const uint8_t *data,
                                                size_t len);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,30 @@ frontend_log_stderr(void *userdata, int level, const char *msg)
             line);
 }
 
+/* The config whose NTLM key index SIGHUP reloads (one per process). */
+static const credssp_config *sighup_cfg;
+
+static void
+on_sighup(int sig)
+{
+    (void)sig;
+    (void)credssp_config_reload_ntlm_keyfile(sighup_cfg);   /* async-signal-safe */
+}
+
+/* SIGHUP: reload the key index on the library's thread; the event loop never waits. */
+static void
+reload_keys_on_sighup(const credssp_config *cfg)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sighup;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sighup_cfg = cfg;
+    (void)sigaction(SIGHUP, &sa, NULL);
+}
+
 credssp_error
 frontend_make_config(const struct frontend_config *fc, credssp_config **out)
 {
@@ -53,7 +78,8 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
     if (ret == CREDSSP_OK && fc->keytab != NULL)
         ret = credssp_config_set_keytab(cfg, fc->keytab);
     if (ret == CREDSSP_OK && fc->ntlm_keyfile != NULL)
-        ret = credssp_config_set_ntlm_keyfile(cfg, fc->ntlm_keyfile);
+        ret = fc->ntlm_keyfile_plain ? credssp_config_set_ntlm_keyfile(cfg, fc->ntlm_keyfile)
+                                     : credssp_config_set_ntlm_keyfile_indexed(cfg, fc->ntlm_keyfile);
     if (ret == CREDSSP_OK)
         ret = credssp_config_set_min_version(cfg, fc->min_version);
     if (ret == CREDSSP_OK)
@@ -67,6 +93,8 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
         return ret;
     }
     *out = cfg;
+    if (fc->ntlm_keyfile != NULL && !fc->ntlm_keyfile_plain)
+        reload_keys_on_sighup(cfg);
     return CREDSSP_OK;
 }
 

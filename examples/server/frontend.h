@@ -6,6 +6,8 @@
 #ifndef CSSP_EXAMPLE_FRONTEND_H
 #define CSSP_EXAMPLE_FRONTEND_H
 
+#include <stdbool.h>
+
 #include <openssl/ssl.h>
 
 #include "credssp.h"
@@ -14,6 +16,7 @@ struct frontend_config {
     SSL_CTX *ssl_ctx;           /* the front TLS context (a reference is taken) */
     const char *keytab;         /* NULL: none */
     const char *ntlm_keyfile;   /* NULL: gss-ntlmssp defaults (winbind) */
+    bool ntlm_keyfile_plain;    /* true: gss-ntlmssp re-reads it per login; else indexed */
     int min_version;
     unsigned cred_types;        /* enum credssp_cred_type bits the engine accepts */
     unsigned timeout_ms;
@@ -21,7 +24,10 @@ struct frontend_config {
 
 /* Library audit lines on stderr, control characters neutralised. */
 void frontend_log_stderr(void *userdata, int level, const char *msg);
-/* Build and prepare the shared acceptor configuration. */
+/*
+ * Build and prepare the shared acceptor configuration.  An indexed NTLM key
+ * file is reloaded on SIGHUP (a handler that asks the library's reload thread).
+ */
 credssp_error frontend_make_config(const struct frontend_config *fc, credssp_config **out);
 /*
  * Open a nonblocking listening socket on "HOST:PORT" or "[V6]:PORT" (the first

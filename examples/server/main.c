@@ -28,7 +28,8 @@ enum {
     OPT_PORT_FILE,
     OPT_NO_HYBRID_EX,
     OPT_PAM_SESSION,
-    OPT_HANDOFF
+    OPT_HANDOFF,
+    OPT_NTLM_PLAIN
 };
 
 static const struct option long_opts[] = {
@@ -51,6 +52,7 @@ static const struct option long_opts[] = {
     { "no-hybrid-ex", no_argument, NULL, OPT_NO_HYBRID_EX },
     { "pam-session", no_argument, NULL, OPT_PAM_SESSION },
     { "handoff", required_argument, NULL, OPT_HANDOFF },
+    { "ntlm-keyfile-plain", no_argument, NULL, OPT_NTLM_PLAIN },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -94,7 +96,9 @@ usage(FILE *f)
 "                          (default " SERVER_DEFAULT_LISTEN ")\n"
 "  --cert PEM --key PEM    TLS certificate and key (default: an ephemeral\n"
 "                          self-signed RSA-2048 certificate, CN = host name)\n"
-"  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM\n"
+"  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
+"                          an index (reloaded when it changes or on SIGHUP)\n"
+"  --ntlm-keyfile-plain    let gss-ntlmssp re-read the file on every login instead\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
 "  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
@@ -168,6 +172,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         case OPT_RG: opt->allow_remote_guard = true; break;
         case OPT_NO_HYBRID_EX: opt->hybrid_ex = false; break;
         case OPT_PAM_SESSION: opt->pam_session = true; break;
+        case OPT_NTLM_PLAIN: opt->ntlm_keyfile_plain = true; break;
         case OPT_HANDOFF:
             if (strcmp(optarg, "keyring") == 0) {
                 opt->handoff_keyring = true;
@@ -248,6 +253,7 @@ make_config(struct server *srv)
         .ssl_ctx = srv->ssl_ctx,
         .keytab = o->keytab,
         .ntlm_keyfile = o->ntlm_keyfile,
+        .ntlm_keyfile_plain = o->ntlm_keyfile_plain,
         .min_version = o->min_version,
         .cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
                       (o->allow_restricted_admin ? CREDSSP_CRED_RESTRICTED_ADMIN : 0) |

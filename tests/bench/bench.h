@@ -39,6 +39,7 @@ struct bench_creds {
     const char *user;
     const char *domain;
     const char *password;
+    bool krb5;                 /* SPNEGO(Kerberos) from the default ccache, not raw NTLM */
 };
 
 /* One phase to run. */

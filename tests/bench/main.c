@@ -61,7 +61,7 @@ struct plan {
 
 enum { OPT_CSSP = 0x100, OPT_CSSP_PID, OPT_TLS, OPT_TLS_PID, OPT_ROUNDS, OPT_WARMUP,
        OPT_SOAK, OPT_BURST, OPT_USER, OPT_DOMAIN, OPT_PASSWORD, OPT_CONN_TIMEOUT,
-       OPT_DEADLINE, OPT_MAKE_KEYFILE };
+       OPT_DEADLINE, OPT_MAKE_KEYFILE, OPT_KRB5 };
 
 static const struct option long_opts[] = {
     { "cssp", required_argument, NULL, OPT_CSSP },
@@ -80,6 +80,7 @@ static const struct option long_opts[] = {
     { "conn-timeout", required_argument, NULL, OPT_CONN_TIMEOUT },
     { "deadline", required_argument, NULL, OPT_DEADLINE },
     { "make-keyfile", required_argument, NULL, OPT_MAKE_KEYFILE },
+    { "krb5", no_argument, NULL, OPT_KRB5 },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -105,7 +106,9 @@ usage(FILE *f)
 "  --user U --domain D --password P   the NTLM account (default bench / BENCH / benchpw)\n"
 "  --conn-timeout MS           per connection (default %u)\n"
 "  --deadline S                per phase (default %u)\n"
-"  --make-keyfile FILE         write the account's NT hash to FILE and exit\n",
+"  --make-keyfile FILE         write the account's NT hash to FILE and exit\n"
+"  --krb5                      CredSSP logins with SPNEGO(Kerberos) from the default\n"
+"                              ccache (--user/--domain/--password: the delegated ones)\n",
             DEFAULT_N, DEFAULT_C, DEFAULT_ROUNDS, DEFAULT_WARMUP, DEFAULT_SOAK,
             DEFAULT_BURST, DEFAULT_CONN_TIMEOUT_MS, DEFAULT_DEADLINE_S);
 }
@@ -197,6 +200,7 @@ parse_args(int argc, char **argv, struct opts *o)
             break;
         case OPT_DEADLINE: bad |= parse_uint(optarg, 1, 7200, &o->deadline_s); break;
         case OPT_MAKE_KEYFILE: o->make_keyfile = optarg; break;
+        case OPT_KRB5: o->cr.krb5 = true; break;
         case 'h': return 1;
         default: return -1;
         }

@@ -15,6 +15,10 @@
 #            `perf record --call-graph dwarf` and the share of the main
 #            cost centres (needs perf; skipped with a note otherwise).
 # --keep     keep the temp dir (server logs, perf data).
+# --keyscale instead of all that: the key-file-size phases of issue 15
+#            (tests/bench/keyscale.sh: 1 / 10,000 / 100,000 entries).
+# --kerberos instead of all that: Kerberos logins against a throwaway KDC,
+#            replay cache on, interleaved with NTLM (tests/bench/krbphase.sh).
 # Environment: BUILD_DIR, N (2000), C (16), ROUNDS (3), SOAK (10000),
 # BURST (1000), PROFILE_N (3000), KEY_BITS (2048).
 set -euo pipefail
@@ -30,13 +34,17 @@ PROFILE_N=${PROFILE_N:-3000}
 KEY_BITS=${KEY_BITS:-2048}
 profile=0
 keep=0
+keyscale=0
+kerberos=0
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --profile) profile=1 ;;
     --keep) keep=1 ;;
+    --keyscale) keyscale=1 ;;
+    --kerberos) kerberos=1 ;;
     --) shift; extra=("$@"); break ;;
-    *) echo "usage: $0 [--profile] [--keep] [-- credssp-bench options]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--profile] [--keep] [--keyscale] [--kerberos] [-- credssp-bench options]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -102,6 +110,14 @@ start_server() {
     cat "$work/$name.log" >&2
     exit 1
 }
+if [ "$keyscale" = 1 ]; then
+    # shellcheck source=tests/bench/keyscale.sh
+    . "$top/tests/bench/keyscale.sh"
+fi
+if [ "$kerberos" = 1 ]; then
+    # shellcheck source=tests/bench/krbphase.sh
+    . "$top/tests/bench/krbphase.sh"
+fi
 # --ending dpum: the server ends right after CredSSP (DisconnectProviderUltimatum,
 # close_notify, FIN) instead of waiting for the client's MCS Connect Initial.
 start_server cssp --ntlm-keyfile "$work/ntlm.keys" --min-version 6 --ending dpum

@@ -42,7 +42,7 @@ bench_sess_ctx_clear(struct bench_sess_ctx *x)
     x->tls_ctx = NULL;
 }
 
-/* The CredSSP client: v6, raw NTLM, FreeRDP nonces, TLS, password creds. */
+/* The CredSSP client: v6, raw NTLM (or SPNEGO Kerberos), FreeRDP nonces, TLS, password creds. */
 static credssp_error
 new_cssp(const struct bench_sess_ctx *x, struct bench_sess *s)
 {
@@ -51,7 +51,7 @@ new_cssp(const struct bench_sess_ctx *x, struct bench_sess *s)
 
     cssp_cli_opts_init(&o);
     o.version = 6;
-    o.mech = CSSP_CLI_RAW_NTLM;
+    o.mech = x->cr->krb5 ? CSSP_CLI_SPNEGO_KRB5 : CSSP_CLI_RAW_NTLM;
     o.tls = true;
     o.auth_user = x->cr->user;
     o.auth_domain = x->cr->domain;

@@ -300,7 +300,12 @@ make_config(const struct lb_cfg *c)
     if (c->lookup) {
         lb_lookup_calls = 0;
         lb_lookup_user[0] = lb_lookup_domain[0] = '\0';
-        assert_int_equal(credssp_config_set_ntlm_lookup(cfg, lb_lookup, NULL), CREDSSP_OK);
+        assert_int_equal(credssp_config_set_ntlm_lookup(cfg, c->lookup_fn != NULL ? c->lookup_fn
+                                                                                 : lb_lookup,
+                                                        c->lookup_data),
+                         CREDSSP_OK);
+    } else if (c->indexed) {
+        assert_int_equal(credssp_config_set_ntlm_keyfile_indexed(cfg, lb.keyfile), CREDSSP_OK);
     } else {
         assert_int_equal(credssp_config_set_ntlm_keyfile(cfg, lb.keyfile), CREDSSP_OK);
     }
@@ -432,6 +437,8 @@ lb_start(struct lb_run *r, const struct lb_cfg *cfg, const struct cssp_cli_opts 
         assert_int_equal(credssp_engine_new(r->cfg, CREDSSP_TLS_ENGINE, &r->e), CREDSSP_OK);
     }
     assert_int_equal(credssp_engine_set_peer(r->e, "loopback"), CREDSSP_OK);
+    if (cfg->deferred)
+        assert_int_equal(credssp_engine_set_deferred(r->e, 1), CREDSSP_OK);
     assert_int_equal(cssp_cli_new(&co, &r->c), CREDSSP_OK);
 }
 
@@ -453,6 +460,12 @@ lb_run_free(struct lb_run *r)
     SSL_CTX_free(lb.sni_second);
     lb.sni_second = NULL;
     memset(r, 0, sizeof(*r));
+}
+
+const char *
+lb_log(void)
+{
+    return log_buf;
 }
 
 /* Diagnostics for a failing assertion. */

@@ -51,6 +51,10 @@ struct lb_cfg {
     unsigned corrupt_batch; /* 1-based client output batch whose last byte is flipped */
     bool lookup;            /* NT hashes from lb_lookup (no key file) */
     bool sni_switch;        /* an SSL_CTX whose servername callback switches to cert2 */
+    bool indexed;           /* the key file through credssp_config_set_ntlm_keyfile_indexed */
+    bool deferred;          /* credssp_engine_set_deferred (loopback_scale.c pumps it) */
+    credssp_ntlm_lookup_fn lookup_fn; /* else lb_lookup when .lookup */
+    void *lookup_data;
 };
 
 /* The names the lookup callback was last asked for (lb_cfg.lookup). */
@@ -89,6 +93,8 @@ void lb_run(struct lb_run *r, const struct lb_cfg *cfg, const struct cssp_cli_op
 void lb_run_free(struct lb_run *r);
 /* Pump again (e.g. after credssp_engine_write_app). */
 void lb_pump(struct lb_run *r);
+/* The engine log captured since the last lb_start. */
+const char *lb_log(void);
 /* Print engine status/error, client state and the captured log. */
 void lb_dump(const struct lb_run *r);
 

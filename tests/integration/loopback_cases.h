@@ -88,4 +88,13 @@ void test_lookup_unknown_user(void **state);
 void test_max_rounds(void **state);
 void test_no_resumption(void **state);
 
+/* loopback_scale.c (issue 15) */
+void test_indexed_ok(void **state);
+void test_indexed_refused(void **state);
+void test_indexed_domain_case(void **state);
+void test_indexed_reuse(void **state);
+void test_deferred_steps_on_worker(void **state);
+void test_deferred_slow_backend_does_not_stall(void **state);
+void test_deferred_backend_deadline(void **state);
+
 #endif /* LOOPBACK_CASES_H */

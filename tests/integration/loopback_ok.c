@@ -55,19 +55,19 @@ test_matrix(void **state)
 /* Other successful exchanges                                          */
 /* ------------------------------------------------------------------ */
 
-/* A user whose key file entry has no domain, logging in with an empty domain. */
+/* A user whose key file entry has no domain, logging in with an empty domain (plain or indexed). */
 void
 test_ntlm_no_domain(void **state)
 {
     struct cssp_cli_opts o;
     struct lb_cfg cfg;
 
-    (void)state;
     lb_opts_ntlm(&o, CSSP_CLI_RAW_NTLM, 6);
     o.auth_user = o.user = "carol";
     o.auth_domain = o.domain = "";
     o.auth_password = o.password = "carolpw";
     lb_cfg_init(&cfg);
+    cfg.indexed = *state != NULL;   /* any parameter: through the key index */
     lb_run(&lb_cur, &cfg, &o);
     lb_expect_done(&lb_cur, NTLM, false, 6);
     lb_expect_password("carol", "carol", "", "carolpw");
