@@ -1,0 +1,77 @@
+#!/bin/sh
+# test_admission.sh - credssp-server under idle-socket attack, default
+# admission options (docs/ADMISSION.md, issue 11):
+#
+#  1. 400 idle connections from 127.0.0.2-127.0.0.5 (100 each, re-opened as
+#     soon as the server drops them; admission_load.py attack) while 10 full
+#     NLA logins from 127.0.0.1 run one after the other (SPNEGO(NTLM),
+#     CredSSP v6, HYBRID_EX, alternately TLS 1.3 and TLS 1.2): at least 9
+#     must get EUA 00000000 within 5 s each.  Before admission control the
+#     listener paused at 64 connections and none did.
+#  2. the attackers were refused / timed out: the server's reports show
+#     timeouts from the attacker addresses and no login from them.
+#  3. --max-startups 1 --per-source 0: a second client displaces an idle
+#     first one (outcome "evicted") instead of waiting for it.
+# Bounded: the attack runs at most 40 s (it stops once the logins are
+# done), every client has a timeout.
+. "$(dirname "$0")/interop_lib.sh"
+il_init admission
+il_need timeout hostname
+"$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
+[ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
+    il_skip "gss-ntlmssp not installed"
+# 400 attacker sockets here and there, plus the server's timers.
+ulimit -n 4096 2>/dev/null || true
+[ "$(ulimit -n)" -ge 2048 ] || il_skip "ulimit -n $(ulimit -n) < 2048"
+"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.5",0))' 2>/dev/null ||
+    il_skip "cannot bind 127.0.0.5"
+LOAD=$top_srcdir/tests/integration/admission_load.py
+il_keyfile "$T/keys" alice TESTDOM alicepw
+HOST=$(hostname)
+printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_users"
+
+# --- 1. logins under attack -----------------------------------------------------
+il_server srv --ntlm-keyfile "$T/keys"
+NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 120 "$PY" "$LOAD" siege \
+    --port "$PORT" --per-addr 100 --seconds 40 --user alice --domain TESTDOM \
+    --target "TERMSRV@$HOST" --count 10 --tls 1.3,1.2 --limit-ms 5000 \
+    --min-ok 9 --min-peak 400 >"$T/logins.out" 2>&1
+rc=$?
+cat "$T/logins.out"
+[ "$rc" = 0 ] || il_fail "$(grep '^verdict:' "$T/logins.out" || echo "siege exit $rc")"
+ok=$(sed -n 's/^summary: ok_within_limit=\([0-9]*\) .*/\1/p' "$T/logins.out")
+il_ok "$ok of 10 NLA logins (TLS 1.3 / 1.2) within 5 s under 400 idle connections"
+
+# --- 2. what the attackers got ---------------------------------------------------
+grep '"peer":"127.0.0.[2-5]:' "$T/srv.json" | grep -q '"outcome":"timeout"' ||
+    il_fail "no attacker connection timed out"
+grep '"outcome":"ok"' "$T/srv.json" | grep -q '"peer":"127.0.0.[2-5]:' &&
+    il_fail "an attacker connection logged in"
+[ "$(grep -c '"outcome":"ok"' "$T/srv.json")" -ge "$ok" ] || il_fail "server reports fewer logins"
+il_server_stop
+[ "$SRV_RC" = 0 ] || il_fail "SIGTERM: exit $SRV_RC"
+il_ok "attackers timed out and were refused; SIGTERM exits 0"
+
+# --- 3. displacement instead of a paused listener -------------------------------
+il_server evict --tls-only --max-startups 1 --per-source 0 --timeout 8000 --x224-timeout 8000
+"$PY" - "$PORT" >"$T/evict.out" 2>&1 <<'EOF' || il_fail "displacement: $(cat "$T/evict.out")"
+import socket, ssl, struct, sys, time
+port = int(sys.argv[1])
+idle = socket.create_connection(("127.0.0.1", port), timeout=10)
+time.sleep(0.3)
+body = bytes([0xE0, 0, 0, 0, 0, 0]) + struct.pack("<BBHI", 1, 0, 8, 1)
+cr = struct.pack(">BBH", 3, 0, len(body) + 5) + bytes([len(body)]) + body
+t0 = time.time()
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+s.sendall(cr)
+cc = s.recv(19)
+ms = (time.time() - t0) * 1000
+assert len(cc) == 19 and cc[11] == 2, cc.hex()
+assert ms < 1500, "second client waited %d ms" % ms
+assert idle.recv(10) == b"", "the idle client was not dropped"
+print("served after %d ms; idle one dropped" % ms)
+EOF
+il_server_stop
+grep -q '"outcome":"evicted"' "$T/evict.json" || il_fail "no evicted report"
+il_ok "--max-startups 1: a newcomer displaces the idle connection"
+exit 0
