@@ -12,6 +12,12 @@
 #     timeouts from the attacker addresses and no login from them.
 #  3. --max-startups 1 --per-source 0: a second client displaces an idle
 #     first one (outcome "evicted") instead of waiting for it.
+#  4. deadlines, caps, penalties (--tls-only, short options): a client that
+#     sends its X.224 request and then stalls is cut at --step-timeout; a
+#     third connection from one address over --per-source 2 is reset at
+#     once; a garbage request from 127.0.0.2 earns a ban (--penalty 5
+#     --penalty-min 5) that refuses its next connection while 127.0.0.5
+#     is still served; 127.0.0.1 (exempt by default) is never banned.
 # Bounded: the attack runs at most 40 s (it stops once the logins are
 # done), every client has a timeout.
 . "$(dirname "$0")/interop_lib.sh"
@@ -74,4 +80,74 @@ EOF
 il_server_stop
 grep -q '"outcome":"evicted"' "$T/evict.json" || il_fail "no evicted report"
 il_ok "--max-startups 1: a newcomer displaces the idle connection"
+# --- 4. step deadline, per-source cap, penalties ---------------------------------
+il_server pen --tls-only --step-timeout 1000 --per-source 2 --penalty 5 --penalty-min 5
+"$PY" - "$PORT" >"$T/pen.out" 2>&1 <<'EOF' || il_fail "caps / penalties: $(cat "$T/pen.out")"
+import socket, struct, sys, time
+port = int(sys.argv[1])
+body = bytes([0xE0, 0, 0, 0, 0, 0]) + struct.pack("<BBHI", 1, 0, 8, 1)
+cr = struct.pack(">BBH", 3, 0, len(body) + 5) + bytes([len(body)]) + body
+
+def conn(src):
+    s = socket.socket()
+    s.bind((src, 0))
+    s.settimeout(10)
+    s.connect(("127.0.0.1", port))
+    return s
+
+def served(src):
+    """True when the server answers the X.224 request, False when it resets / closes."""
+    try:
+        s = conn(src)
+    except OSError:
+        return False
+    try:
+        s.sendall(cr)
+        return len(s.recv(19)) == 19
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+# step deadline: X.224 answered, then silence -> cut after about 1 s
+s = conn("127.0.0.4")
+s.sendall(cr)
+assert len(s.recv(19)) == 19
+t0 = time.time()
+assert s.recv(10) == b""
+cut = time.time() - t0
+assert 0.8 <= cut <= 2.5, "step deadline after %.1f s" % cut
+s.close()
+print("stalled after X.224: cut after %.1f s" % cut)
+
+# per-source cap: two idle from 127.0.0.3 are held, the third is refused at once
+held = [conn("127.0.0.3") for _ in range(2)]
+time.sleep(0.2)
+assert not served("127.0.0.3"), "third connection from one source served"
+for h in held:
+    h.close()
+time.sleep(0.2)
+assert served("127.0.0.3"), "source not served again once below the cap"
+print("per-source cap 2: third refused, served again below the cap")
+
+# penalty: garbage from 127.0.0.2 -> banned; 127.0.0.5 unaffected
+g = conn("127.0.0.2")
+g.sendall(b"GET / HTTP/1.0\r\n\r\n")
+assert g.recv(10) == b""
+g.close()
+time.sleep(0.2)
+assert not served("127.0.0.2"), "banned source served"
+assert served("127.0.0.5"), "another source refused"
+# the exempt 127.0.0.1 sends garbage three times and is still served
+for _ in range(3):
+    g = conn("127.0.0.1")
+    g.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    g.recv(10)
+    g.close()
+assert served("127.0.0.1"), "exempt 127.0.0.1 refused"
+print("penalty: 127.0.0.2 refused after garbage; 127.0.0.5 and exempt 127.0.0.1 served")
+EOF
+cat "$T/pen.out"
+il_server_stop
+il_ok "step deadline, per-source cap, penalty, exemption"
 exit 0
