@@ -48,9 +48,8 @@ parse_net(const char *item, struct adm_net *n)
     char *slash;
     unsigned max;
 
-    if (strlen(item) >= sizeof(buf))
+    if (snprintf(buf, sizeof(buf), "%s", item) >= (int)sizeof(buf))
         return -1;
-    strcpy(buf, item);
     slash = strchr(buf, '/');
     if (slash != NULL)
         *slash++ = '\0';
@@ -81,9 +80,8 @@ parse_exempt(struct adm_config *cfg, const char *list)
     cfg->n_exempt = 0;
     if (strcmp(list, "none") == 0)
         return 0;
-    if (strlen(list) >= sizeof(buf))
+    if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
         return -1;
-    strcpy(buf, list);
     for (char *t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
         if (cfg->n_exempt >= ADM_MAX_EXEMPT || parse_net(t, &cfg->exempt[cfg->n_exempt]) != 0)
             return -1;
