@@ -5,6 +5,7 @@
  * hash table (seeded, bounded, cleaned incrementally), the choice of the
  * connection to displace, and the per-step deadline.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -355,6 +356,18 @@ adm_promote(struct adm_conn *e)
     return true;
 }
 
+/* One line on stderr when a source starts being refused (fail2ban can watch it too). */
+static void
+log_ban(const struct adm *a, const struct adm_source *s, uint64_t ms)
+{
+    char text[INET6_ADDRSTRLEN];
+
+    if (inet_ntop(s->key.family, s->key.addr, text, sizeof(text)) == NULL)
+        (void)snprintf(text, sizeof(text), "%s", "?");
+    fprintf(stderr, "%s: admission: source %s/%u refused for %llu s (timeouts or non-RDP "
+            "requests)\n", a->prog, text, s->key.bits, (unsigned long long)(ms / 1000u));
+}
+
 void
 adm_strike(struct adm_conn *e, uint64_t now_ms)
 {
@@ -373,8 +386,11 @@ adm_strike(struct adm_conn *e, uint64_t now_ms)
     s->penalty_ms += (uint64_t)e->adm->cfg.penalty_s * 1000u;
     if (s->penalty_ms > max_ms)
         s->penalty_ms = max_ms;
-    if (s->penalty_ms >= min_ms && s->penalty_ms > 0)
+    if (s->penalty_ms >= min_ms && s->penalty_ms > 0) {
+        if (now_ms >= s->ban_until)
+            log_ban(e->adm, s, s->penalty_ms);
         s->ban_until = now_ms + s->penalty_ms;
+    }
     s->last_strike = now_ms;
 }
 
@@ -405,11 +421,12 @@ adm_timer_ms(const struct adm_conn *e, uint64_t start_ms, unsigned total_ms, uin
 }
 
 int
-adm_init(struct adm *a, const struct adm_config *cfg, void *ctx, adm_accept_fn on_accept,
-         adm_drop_fn drop)
+adm_init(struct adm *a, const struct adm_config *cfg, const char *prog, void *ctx,
+         adm_accept_fn on_accept, adm_drop_fn drop)
 {
     memset(a, 0, sizeof(*a));
     a->cfg = *cfg;
+    a->prog = prog;
     a->ctx = ctx;
     a->on_accept = on_accept;
     a->drop = drop;

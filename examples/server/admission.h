@@ -113,6 +113,7 @@ typedef void (*adm_drop_fn)(void *owner, const char *outcome);
 
 struct adm {
     struct adm_config cfg;
+    const char *prog;           /* prefix of the log line when a ban starts */
     void *ctx;
     adm_accept_fn on_accept;
     adm_drop_fn drop;
@@ -142,8 +143,8 @@ int adm_option(struct adm_config *cfg, const char *prog, int code, const char *a
 void adm_usage(FILE *f);
 
 /* Set up / tear down the process state. */
-int adm_init(struct adm *a, const struct adm_config *cfg, void *ctx, adm_accept_fn on_accept,
-             adm_drop_fn drop);
+int adm_init(struct adm *a, const struct adm_config *cfg, const char *prog, void *ctx,
+             adm_accept_fn on_accept, adm_drop_fn drop);
 void adm_fini(struct adm *a);
 
 /*
@@ -161,7 +162,10 @@ void adm_join(struct adm *a, struct adm_conn *e, const struct sockaddr *sa, void
 void adm_heard(struct adm_conn *e);
 /* CredSSP succeeded: move to the session budget; false = no room ("busy"). */
 bool adm_promote(struct adm_conn *e);
-/* The connection timed out before authenticating, or sent garbage: penalise its source. */
+/*
+ * The connection timed out before authenticating, or sent garbage: penalise
+ * its source (one line on stderr when the source starts being refused).
+ */
 void adm_strike(struct adm_conn *e, uint64_t now_ms);
 /* The connection ends (NULL-safe on a connection that never joined). */
 void adm_leave(struct adm_conn *e);

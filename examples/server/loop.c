@@ -194,7 +194,7 @@ loop_run(struct server *srv, int listen_fd)
 
     l.w.ptr = &l;
     spawn_workers(srv->opt.workers, kids, &n_kids);
-    if (adm_init(&srv->adm, &srv->opt.admit, srv, on_accept, on_drop) != 0)
+    if (adm_init(&srv->adm, &srv->opt.admit, "credssp-server", srv, on_accept, on_drop) != 0)
         goto cleanup;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);

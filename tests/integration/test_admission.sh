@@ -149,5 +149,7 @@ print("penalty: 127.0.0.2 refused after garbage; 127.0.0.5 and exempt 127.0.0.1 
 EOF
 cat "$T/pen.out"
 il_server_stop
-il_ok "step deadline, per-source cap, penalty, exemption"
+grep -q "admission: source 127.0.0.2/32 refused for 5 s" "$T/pen.log" || il_fail "no ban line"
+grep -q "admission: source 127.0.0.1/" "$T/pen.log" && il_fail "exempt 127.0.0.1 banned"
+il_ok "step deadline, per-source cap, penalty (logged), exemption"
 exit 0

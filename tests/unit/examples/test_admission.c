@@ -146,7 +146,7 @@ test_source_blocks(void **state)
 
     (void)state;
     cfg_test(&c);
-    assert_int_equal(adm_init(&a, &c, NULL, on_accept, on_drop), 0);
+    assert_int_equal(adm_init(&a, &c, "test", NULL, on_accept, on_drop), 0);
     adm_join(&a, &e[0], (struct sockaddr *)&x1, NULL);
     adm_join(&a, &e[1], (struct sockaddr *)&x2, NULL);
     adm_join(&a, &e[2], (struct sockaddr *)&y, NULL);
@@ -182,7 +182,7 @@ test_promote(void **state)
     (void)state;
     cfg_test(&c);
     c.max_sessions = 2;
-    assert_int_equal(adm_init(&a, &c, NULL, on_accept, on_drop), 0);
+    assert_int_equal(adm_init(&a, &c, "test", NULL, on_accept, on_drop), 0);
     for (int i = 0; i < 3; i++)
         adm_join(&a, &e[i], (struct sockaddr *)&s, NULL);
     assert_true(adm_promote(&e[0]));
@@ -217,7 +217,7 @@ test_displace(void **state)
     cfg_test(&c);
     c.max_startups = 3;
     lfd = listen_lo(&port);
-    assert_int_equal(adm_init(&a, &c, &seen, on_accept, on_drop), 0);
+    assert_int_equal(adm_init(&a, &c, "test", &seen, on_accept, on_drop), 0);
     adm_join(&a, &e[0], (struct sockaddr *)&lone, &e[0]);  /* oldest, but alone */
     adm_join(&a, &e[1], (struct sockaddr *)&busy, &e[1]);
     adm_join(&a, &e[2], (struct sockaddr *)&busy, &e[2]);
@@ -257,7 +257,7 @@ test_penalty(void **state)
     cfg_test(&c);
     assert_int_equal(adm_option(&c, "t", ADM_OPT_EXEMPT, "127.0.0.1/32"), 1);
     lfd = listen_lo(&port);
-    assert_int_equal(adm_init(&a, &c, &seen, on_accept, on_drop), 0);
+    assert_int_equal(adm_init(&a, &c, "test", &seen, on_accept, on_drop), 0);
     adm_join(&a, &e, (struct sockaddr *)&bad, NULL);
     adm_join(&a, &x, (struct sockaddr *)&ex, NULL);
     assert_null(x.src);                                    /* exempt: untracked */
@@ -300,7 +300,7 @@ test_timer(void **state)
 
     (void)state;
     cfg_test(&c);
-    assert_int_equal(adm_init(&a, &c, NULL, on_accept, on_drop), 0);
+    assert_int_equal(adm_init(&a, &c, "test", NULL, on_accept, on_drop), 0);
     adm_join(&a, &e, (struct sockaddr *)&s, NULL);
     assert_int_equal(adm_timer_ms(&e, 1000, 10000, 1000), 2000);
     assert_int_equal(adm_timer_ms(&e, 1000, 1500, 1000), 1500);   /* --timeout first */
