@@ -18,6 +18,10 @@
 #     once; a garbage request from 127.0.0.2 earns a ban (--penalty 5
 #     --penalty-min 5) that refuses its next connection while 127.0.0.5
 #     is still served; 127.0.0.1 (exempt by default) is never banned.
+#  5. 400 idle connections from 400 different addresses (127.0.1.1 ...,
+#     one each: no per-source cap applies, the 256 pre-auth slots fill up):
+#     newcomers displace the oldest silent connection, and again at least 9
+#     of 10 logins finish within 5 s.
 # Bounded: the attack runs at most 40 s (it stops once the logins are
 # done), every client has a timeout.
 . "$(dirname "$0")/interop_lib.sh"
@@ -152,4 +156,19 @@ il_server_stop
 grep -q "admission: source 127.0.0.2/32 refused for 5 s" "$T/pen.log" || il_fail "no ban line"
 grep -q "admission: source 127.0.0.1/" "$T/pen.log" && il_fail "exempt 127.0.0.1 banned"
 il_ok "step deadline, per-source cap, penalty (logged), exemption"
+# --- 5. many sources: displacement keeps the door open ---------------------------
+il_server many --ntlm-keyfile "$T/keys"
+ADDRS=$("$PY" -c 'print(",".join("127.0.%d.%d" % (1 + i // 200, 1 + i % 200) for i in range(400)))')
+NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 120 "$PY" "$LOAD" siege \
+    --port "$PORT" --addrs "$ADDRS" --per-addr 1 --seconds 40 --user alice --domain TESTDOM \
+    --target "TERMSRV@$HOST" --count 10 --tls 1.3,1.2 --limit-ms 5000 \
+    --min-ok 9 --min-peak 400 >"$T/many.out" 2>&1
+rc=$?
+cat "$T/many.out"
+[ "$rc" = 0 ] || il_fail "$(grep '^verdict:' "$T/many.out" || echo "siege exit $rc")"
+il_server_stop
+grep -q '"outcome":"evicted"' "$T/many.json" || il_fail "no connection was displaced"
+grep '"outcome":"evicted"' "$T/many.json" | grep -q '"peer":"127.0.0.1:' &&
+    il_fail "a login was displaced"
+il_ok "400 sources: the oldest silent connections are displaced, logins go through"
 exit 0
