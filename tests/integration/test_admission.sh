@@ -22,6 +22,10 @@
 #     one each: no per-source cap applies, the 256 pre-auth slots fill up):
 #     newcomers displace the oldest silent connection, and again at least 9
 #     of 10 logins finish within 5 s.
+#  6. --max-concurrent 1: while one authenticated session is open (the MCS
+#     ending waits for the client), a second login that authenticates gets
+#     EUA 00000005 and outcome "busy" - and authenticated sessions never
+#     count against the pre-auth budget (--max-startups 1 here).
 # Bounded: the attack runs at most 40 s (it stops once the logins are
 # done), every client has a timeout.
 . "$(dirname "$0")/interop_lib.sh"
@@ -171,4 +175,29 @@ grep -q '"outcome":"evicted"' "$T/many.json" || il_fail "no connection was displ
 grep '"outcome":"evicted"' "$T/many.json" | grep -q '"peer":"127.0.0.1:' &&
     il_fail "a login was displaced"
 il_ok "400 sources: the oldest silent connections are displaced, logins go through"
+# --- 6. the session cap -------------------------------------------------------------
+il_server busy --ntlm-keyfile "$T/keys" --max-concurrent 1 --max-startups 1 --timeout 8000
+login() {   # login OUT [--read-ending]: one SPNEGO(NTLM) HYBRID_EX login
+    _o=$1
+    shift
+    NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 20 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
+        --user alice --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B "$@" \
+        >"$T/$_o.out" 2>&1
+}
+login first --read-ending &
+FIRST=$!
+IL_PIDS="$IL_PIDS $FIRST"
+for _ in $(seq 100); do grep -q "^eua: 00000000" "$T/first.out" 2>/dev/null && break; sleep 0.1; done
+grep -q "^eua: 00000000" "$T/first.out" || il_fail "first login: $(cat "$T/first.out")"
+login second
+CL_RC=$?
+[ "$CL_RC" = 2 ] || il_fail "second login exit $CL_RC, expected 2: $(cat "$T/second.out")"
+grep -qx "eua: 05000000" "$T/second.out" || il_fail "no EUA access denied for the busy login"
+kill "$FIRST" 2>/dev/null
+wait "$FIRST" 2>/dev/null
+il_forget "$FIRST"
+il_server_stop
+grep -q '"outcome":"busy"' "$T/busy.json" || il_fail "no busy report"
+il_ok "--max-concurrent 1: a second authenticated login is refused as busy"
 exit 0
