@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -141,9 +142,13 @@ spawn_workers(unsigned workers, pid_t *kids, unsigned *n_kids)
     if (workers > 1)
         (void)setvbuf(stdout, NULL, _IOLBF, 0);   /* whole report lines per write */
     for (unsigned i = 1; i < workers && i <= SERVER_MAX_WORKERS; i++) {
+        pid_t parent = getpid();
         pid_t p = fork();
 
         if (p == 0) {
+            /* a worker ends with its parent, even one that was killed */
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+                (void)raise(SIGTERM);
             *n_kids = 0;
             return;
         }

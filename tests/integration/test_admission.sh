@@ -26,6 +26,9 @@
 #     ending waits for the client), a second login that authenticates gets
 #     EUA 00000005 and outcome "busy" - and authenticated sessions never
 #     count against the pre-auth budget (--max-startups 1 here).
+#  7. --workers 2 (the login storm of tests/bench): two processes serve the
+#     listening socket; SIGTERM to the first ends both; a worker whose
+#     parent was killed (SIGKILL) ends too.
 # Bounded: the attack runs at most 40 s (it stops once the logins are
 # done), every client has a timeout.
 . "$(dirname "$0")/interop_lib.sh"
@@ -200,4 +203,35 @@ il_forget "$FIRST"
 il_server_stop
 grep -q '"outcome":"busy"' "$T/busy.json" || il_fail "no busy report"
 il_ok "--max-concurrent 1: a second authenticated login is refused as busy"
+# --- 7. --workers ---------------------------------------------------------------------
+workers_check() {   # workers_check TAG: start, count processes, serve 6 logins
+    il_server "$1" --ntlm-keyfile "$T/keys" --workers 2
+    KID=""
+    for _ in $(seq 50); do
+        KID=$(cat "/proc/$SRV_PID/task/$SRV_PID/children" 2>/dev/null | tr -d ' ')
+        [ -n "$KID" ] && break
+        sleep 0.1
+    done
+    [ -n "$KID" ] || il_fail "--workers 2: no second process"
+    IL_PIDS="$IL_PIDS $KID"
+    NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 60 "$PY" "$LOAD" logins \
+        --port "$PORT" --user alice --domain TESTDOM --target "TERMSRV@$HOST" --count 6 \
+        >"$T/$1.out" 2>&1
+    grep -q "^summary: ok_within_limit=6 of 6" "$T/$1.out" || il_fail "--workers 2: $(cat "$T/$1.out")"
+}
+gone() {   # gone PID: wait up to 5 s for PID to exit
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    return 1
+}
+workers_check w2
+il_server_stop
+[ "$SRV_RC" = 0 ] || il_fail "--workers 2: SIGTERM exit $SRV_RC"
+gone "$KID" || il_fail "--workers 2: the second worker outlived SIGTERM"
+[ "$(grep -c '"outcome":"ok"' "$T/w2.json")" = 6 ] || il_fail "--workers 2: not 6 reports"
+workers_check w2kill
+kill -9 "$SRV_PID"
+wait "$SRV_PID" 2>/dev/null
+il_forget "$SRV_PID"
+gone "$KID" || il_fail "--workers 2: a worker outlived its killed parent"
+il_ok "--workers 2 serves from two processes; SIGTERM and a killed parent end both"
 exit 0
