@@ -479,9 +479,8 @@ static void mcs_input(struct conn *c, const uint8_t *data, size_t len);
 static void
 finish_done(struct conn *c, enum pam_verdict pam)
 {
-    credssp_error ret;
-
     bool refused = pam == PAM_VERDICT_DENIED || pam == PAM_VERDICT_BUSY;
+    credssp_error ret;
 
     c->rep.outcome = pam == PAM_VERDICT_BUSY ? "busy" : refused ? "pam_denied" : "ok";
     if (c->ans.selected == X224_PROTOCOL_HYBRID_EX) {

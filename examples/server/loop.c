@@ -8,8 +8,10 @@
  * are freed after the batch, so no event of the same batch can reach freed
  * memory.  Admission control (admission.c) accepts, refuses or displaces;
  * the listener never leaves the epoll set for lack of room; at
- * --connections N it is closed for good.  The wire protocols live in conn.c
- * and x224.c (MS-RDPBCGR 2.2.1.1 / 2.2.1.2, T.123 TPKT).
+ * --connections N it is closed for good.  --workers N forks N - 1 more
+ * processes that serve the same listening socket, each with its own loop.
+ * The wire protocols live in conn.c and x224.c (MS-RDPBCGR 2.2.1.1 /
+ * 2.2.1.2, T.123 TPKT).
  */
 #include <errno.h>
 #include <limits.h>
