@@ -169,6 +169,7 @@ gw_loop_run(struct gateway *gw, int listen_fd)
     int sfd = -1, status = 1;
 
     l.w.ptr = &l;
+    gw->opt.admit.fds_per_conn = 4;             /* client, timer, xrdp socket, spare */
     if (adm_init(&gw->adm, &gw->opt.admit, GW_NAME, gw, on_accept, on_drop) != 0)
         goto cleanup;
     sigemptyset(&mask);

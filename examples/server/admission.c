@@ -3,19 +3,23 @@
  * (admission.h; docs/ADMISSION.md): the accept loop that never pauses, the
  * pre-auth and session budgets, per-source counts and penalties in a small
  * hash table (seeded, bounded, cleaned incrementally), the choice of the
- * connection to displace, and the per-step deadline.
+ * connection to displace (also when descriptors run low), and the per-step
+ * deadline.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "admission.h"
 
 #define ACCEPT_BATCH 256u           /* accept(2) calls per readiness event */
+#define FD_HEADROOM 32              /* descriptors kept free for timers, xrdp, PAM */
 
 struct adm_source {
     struct adm_source *next;        /* hash chain */
@@ -273,6 +277,20 @@ out_of_fds(struct adm *a, int lfd)
     a->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+/*
+ * Would one more connection leave fewer than FD_HEADROOM descriptors?  Each
+ * connection is counted at fds_per_conn (socket, timer, xrdp socket or PAM
+ * eventfd), on top of what was open at start (fd_base).
+ */
+static bool
+fds_short(const struct adm *a)
+{
+    long need = (long)a->fd_base + FD_HEADROOM +
+                (long)(a->preauth + a->sessions + 1u) * (long)a->cfg.fds_per_conn;
+
+    return need > (long)a->fd_limit;
+}
+
 /* Accept, refuse or displace (admission.h). */
 unsigned
 adm_accept(struct adm *a, int lfd, unsigned long max, uint64_t now_ms)
@@ -287,6 +305,7 @@ adm_accept(struct adm *a, int lfd, unsigned long max, uint64_t now_ms)
         socklen_t sl = sizeof(ss);
         int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         struct adm_source *s;
+        bool low;
 
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
@@ -308,8 +327,16 @@ adm_accept(struct adm *a, int lfd, unsigned long max, uint64_t now_ms)
         }
         if (a->preauth >= a->cfg.max_startups)
             (void)evict_one(a);
+        low = fds_short(a);
+        if (low && !evict_one(a)) {
+            a->refused_fds++;       /* only sessions hold descriptors: no room */
+            refuse(fd);
+            return taken;
+        }
         taken++;
         a->on_accept(a->ctx, fd, (struct sockaddr *)&ss, sl);
+        if (low)
+            return taken;           /* the displaced ones' descriptors free after this batch */
     }
     return taken;
 }
@@ -424,6 +451,8 @@ int
 adm_init(struct adm *a, const struct adm_config *cfg, const char *prog, void *ctx,
          adm_accept_fn on_accept, adm_drop_fn drop)
 {
+    struct rlimit rl;
+
     memset(a, 0, sizeof(*a));
     a->cfg = *cfg;
     a->prog = prog;
@@ -432,7 +461,12 @@ adm_init(struct adm *a, const struct adm_config *cfg, const char *prog, void *ct
     a->drop = drop;
     if (getentropy(&a->seed, sizeof(a->seed)) != 0)
         a->seed = (uint32_t)getpid();
+    a->fd_limit = INT_MAX;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < (rlim_t)INT_MAX)
+        a->fd_limit = (int)rl.rlim_cur;
     a->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    a->fd_base = a->reserve_fd + 1;             /* the lowest free one: about what is open */
     return a->reserve_fd >= 0 ? 0 : -1;
 }
 

@@ -66,6 +66,7 @@ enum {
 #define ADM_DEFAULT_PENALTY_MIN_S 15u
 #define ADM_DEFAULT_PENALTY_MAX_S 60u
 #define ADM_DEFAULT_EXEMPT "127.0.0.1,::1"
+#define ADM_DEFAULT_FDS_PER_CONN 3u     /* server: socket, timer, PAM eventfd */
 
 /* An address block: family AF_INET / AF_INET6, 16 bytes (IPv4 in the first 4), prefix bits. */
 struct adm_net {
@@ -87,6 +88,7 @@ struct adm_config {
     unsigned penalty_s;         /* per timeout / garbage, 0 = no penalties */
     unsigned penalty_min_s;     /* refuse once this much is collected */
     unsigned penalty_max_s;     /* cap of a source's penalty */
+    unsigned fds_per_conn;      /* descriptors a connection may hold (the program sets it) */
     struct adm_net exempt[ADM_MAX_EXEMPT];
     size_t n_exempt;
 };
@@ -127,7 +129,9 @@ struct adm {
     uint32_t seed;
     uint64_t now_ms;            /* of the current adm_accept */
     int reserve_fd;             /* spare descriptor for EMFILE */
-    unsigned long refused_banned, refused_source, evicted, busy, timeouts;
+    int fd_limit;               /* RLIMIT_NOFILE at start */
+    int fd_base;                /* descriptors open at start */
+    unsigned long refused_banned, refused_source, refused_fds, evicted, busy, timeouts;
 };
 
 /* A strict decimal number in [lo, hi] into *out; 0 = ok, -1 = not one. */

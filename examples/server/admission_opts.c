@@ -103,6 +103,7 @@ adm_config_defaults(struct adm_config *cfg, unsigned max_sessions)
     cfg->penalty_s = ADM_DEFAULT_PENALTY_S;
     cfg->penalty_min_s = ADM_DEFAULT_PENALTY_MIN_S;
     cfg->penalty_max_s = ADM_DEFAULT_PENALTY_MAX_S;
+    cfg->fds_per_conn = ADM_DEFAULT_FDS_PER_CONN;
     (void)parse_exempt(cfg, ADM_DEFAULT_EXEMPT);
 }
 

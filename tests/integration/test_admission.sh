@@ -29,6 +29,11 @@
 #  7. --workers 2 (the login storm of tests/bench): two processes serve the
 #     listening socket; SIGTERM to the first ends both; a worker whose
 #     parent was killed (SIGKILL) ends too.
+#  8. few descriptors (prlimit --nofile 128, --per-source 0 --penalty 0):
+#     200 idle connections from 127.0.0.2 would take them all; admission
+#     displaces before the server runs out, so 6 of 6 logins still succeed
+#     (without the descriptor check: 0 of 6 - timers and gss-ntlmssp's key
+#     file failed with EMFILE, logins ended in logon_failure).
 # Bounded: the attack runs at most 40 s (it stops once the logins are
 # done), every client has a timeout.
 . "$(dirname "$0")/interop_lib.sh"
@@ -234,4 +239,20 @@ wait "$SRV_PID" 2>/dev/null
 il_forget "$SRV_PID"
 gone "$KID" || il_fail "--workers 2: a worker outlived its killed parent"
 il_ok "--workers 2 serves from two processes; SIGTERM and a killed parent end both"
+# --- 8. descriptor limit ---------------------------------------------------------------
+if command -v prlimit >/dev/null 2>&1; then
+    IL_SERVER_WRAP="prlimit --nofile=128:128 --"
+    il_server fds --ntlm-keyfile "$T/keys" --per-source 0 --penalty 0 --max-startups 1000
+    IL_SERVER_WRAP=
+    NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 120 "$PY" "$LOAD" siege \
+        --port "$PORT" --addrs 127.0.0.2 --per-addr 200 --seconds 40 --user alice \
+        --domain TESTDOM --target "TERMSRV@$HOST" --count 6 --limit-ms 5000 \
+        --min-ok 6 --min-peak 200 >"$T/fds.out" 2>&1
+    rc=$?
+    cat "$T/fds.out"
+    [ "$rc" = 0 ] || il_fail "$(grep '^verdict:' "$T/fds.out" || echo "siege exit $rc")"
+    il_server_stop
+    grep -q "Too many open files" "$T/fds.log" && il_fail "the server ran out of descriptors"
+    il_ok "128 descriptors, 200 idle connections: displaced in time, 6 of 6 logins"
+fi
 exit 0
