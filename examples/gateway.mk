@@ -21,6 +21,7 @@ examples_credssp_gateway_SOURCES = \
 	examples/gateway/audit.c examples/gateway/audit.h \
 	examples/server/x224.c examples/server/x224.h \
 	examples/server/frontend.c examples/server/frontend.h \
+	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
 	examples/server/mcs.c examples/server/mcs.h \
 	examples/server/cert.c examples/server/cert.h \
 	examples/server/json.c examples/server/json.h

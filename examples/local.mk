@@ -10,6 +10,7 @@ examples_credssp_server_SOURCES = \
 	examples/server/cert.c examples/server/cert.h \
 	examples/server/tlsonly.c examples/server/tlsonly.h \
 	examples/server/frontend.c examples/server/frontend.h \
+	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
 	examples/server/pamjob.c examples/server/pamjob.h \
 	examples/server/mcs.c examples/server/mcs.h
 examples_credssp_server_LDADD = libcredssp_core.la $(OPENSSL_LIBS) $(GSSAPI_LIBS) \

@@ -175,7 +175,10 @@ gw_admit(struct gw_conn *c)
         return;
     }
     remember(c, r);
-    if (!type_allowed(o, credssp_result_cred_type(r))) {
+    if (!adm_promote(&c->adm)) {                /* --max-concurrent relayed sessions */
+        outcome = "busy";
+        why = "max_concurrent";
+    } else if (!type_allowed(o, credssp_result_cred_type(r))) {
         outcome = credssp_error_name(CREDSSP_E_POLICY_CRED_TYPE);
         why = c->rep.cred_type;
     } else if (gw_map_user(o, r, c->local_user, sizeof(c->local_user), &why) != CREDSSP_OK) {
@@ -193,6 +196,7 @@ gw_admit(struct gw_conn *c)
         if (front_pdu(c, true, v) == CREDSSP_OK)
             c->rep.eua = (int)v;
     }
+    gw_conn_arm_deadline(c);                    /* what is left of --timeout */
     if (outcome != NULL) {
         if (!hybrid_ex)
             (void)front_pdu(c, false, X224_DPUM_USER_REQUESTED);

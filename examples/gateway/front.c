@@ -120,6 +120,7 @@ x224_input(struct gw_conn *c)
     if (ret == CREDSSP_OK)
         ret = x224_parse_cr(c->cr, flen, &c->xcr);
     if (ret != CREDSSP_OK) {
+        adm_strike(&c->adm, gw_now_ms());      /* not RDP: costs the source */
         gw_conn_conclude(c, credssp_error_name(ret), "x224", "close");   /* not RDP: no answer */
         gw_conn_close_now(c);
         return;
@@ -146,6 +147,8 @@ x224_input(struct gw_conn *c)
     }
     credssp_engine_set_deadline(c->eng, c->start_ms + c->gw->opt.timeout_ms);
     c->state = GS_CREDSSP;
+    adm_heard(&c->adm);
+    gw_conn_arm_deadline(c);                    /* from now on: --step-timeout per round */
     if (c->cr_len > flen)                       /* ClientHello sent early */
         engine_step(c, credssp_engine_feed(c->eng, c->cr + flen, c->cr_len - flen));
 }

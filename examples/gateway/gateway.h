@@ -22,6 +22,7 @@
 
 #include <openssl/ssl.h>
 
+#include "admission.h"
 #include "credssp.h"
 #include "x224.h"
 
@@ -70,7 +71,8 @@ struct gw_opts {
     unsigned handoff_timeout_s;
     unsigned long connections;    /* 0 = until SIGTERM / SIGINT */
     unsigned timeout_ms;
-    unsigned max_concurrent;
+    unsigned max_concurrent;      /* relayed (authenticated) sessions at once */
+    struct adm_config admit;      /* admission control (admission.h) */
 };
 
 struct gw_conn;
@@ -86,6 +88,7 @@ struct gateway {
     int capture_fd;               /* -1 unless --capture */
     int epfd;
     struct gw_conn *conns;
+    struct adm adm;               /* admission state (loop.c sets it up) */
     unsigned active;
     unsigned long accepted;
 };

@@ -1,11 +1,13 @@
 /*
  * loop.c - epoll loop of credssp-gateway (same shape as the example
  * server's loop: level-triggered epoll(7), a struct gw_watch per event
- * source, connections freed after each batch, the listener paused at
- * --max-concurrent and closed after --connections).  Client connections
+ * source, connections freed after each batch, admission control of
+ * admission.c at accept - the listener never pauses - and closed after
+ * --connections).  Client connections
  * arrive here; the RDP protocol lives in session.c and its helpers.
  */
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -70,32 +72,36 @@ limit_reached(const struct gateway *gw)
     return gw->opt.connections > 0 && gw->accepted >= gw->opt.connections;
 }
 
-/* Accept while there is room. */
+/* admission.c hands over an admitted socket. */
+static void
+on_accept(void *ctx, int fd, const struct sockaddr *sa, socklen_t salen)
+{
+    struct gateway *gw = ctx;
+
+    gw->accepted++;
+    (void)gw_conn_new(gw, fd, sa, salen);
+}
+
+/* admission.c displaces a pre-auth connection. */
+static void
+on_drop(void *owner, const char *outcome)
+{
+    gw_conn_abort(owner, outcome);
+}
+
+/* Accept what admission control lets in (it never pauses the listener). */
 static void
 accept_some(struct gateway *gw, struct listener *l)
 {
-    while (l->open && gw->active < gw->opt.max_concurrent && !limit_reached(gw)) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    unsigned long room = ULONG_MAX;
 
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return;
-            fprintf(stderr, GW_NAME ": accept: %s\n", strerror(errno));
-            if (!l->paused && gw->active > 0)
-                listener_watch(gw, l, false);
-            return;
-        }
-        gw->accepted++;
-        (void)gw_conn_new(gw, fd, (struct sockaddr *)&ss, sl);
-    }
+    if (!l->open)
+        return;
+    if (gw->opt.connections > 0)
+        room = gw->opt.connections - gw->accepted;
+    (void)adm_accept(&gw->adm, l->fd, room, gw_now_ms());
     if (limit_reached(gw))
         listener_close(gw, l);
-    else if (l->open && !l->paused && gw->active >= gw->opt.max_concurrent)
-        listener_watch(gw, l, false);
 }
 
 /* Free the connections that closed during this batch. */
@@ -163,6 +169,9 @@ gw_loop_run(struct gateway *gw, int listen_fd)
     int sfd = -1, status = 1;
 
     l.w.ptr = &l;
+    gw->opt.admit.fds_per_conn = 4;             /* client, timer, xrdp socket, spare */
+    if (adm_init(&gw->adm, &gw->opt.admit, GW_NAME, gw, on_accept, on_drop) != 0)
+        goto cleanup;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
@@ -196,8 +205,6 @@ gw_loop_run(struct gateway *gw, int listen_fd)
         for (int i = 0; i < n; i++)
             dispatch(gw, &l, sfd, &evs[i]);
         reap(gw);
-        if (l.open && l.paused && gw->active < gw->opt.max_concurrent)
-            listener_watch(gw, &l, true);
     }
     status = 0;
 cleanup:
@@ -211,6 +218,7 @@ cleanup:
     if (gw->epfd >= 0)
         (void)close(gw->epfd);
     gw->epfd = -1;
+    adm_fini(&gw->adm);
     (void)fflush(stdout);
     return status;
 }

@@ -63,6 +63,7 @@ static const struct option long_opts[] = {
     { "json", no_argument, NULL, 'j' },
     { "port-file", required_argument, NULL, OPT_PORT_FILE },
     { "no-hybrid-ex", no_argument, NULL, OPT_NO_HYBRID_EX },
+    ADM_LONG_OPTIONS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -110,29 +111,21 @@ usage(FILE *f)
 "                          password mode)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
 "  --timeout MS            set-up deadline per connection (default %u)\n"
-"  --max-concurrent N      concurrent connections (default %u)\n"
+"  --max-concurrent N      relayed (authenticated) sessions at once (default %u);\n"
+"                          one more is refused with outcome \"busy\"\n"
 "  --json                  audit lines as JSON on stdout (else text on stderr)\n"
 "  --port-file FILE        write the bound port to FILE once listening\n"
 "  --no-hybrid-ex          never select HYBRID_EX\n"
 "  --help                  this text\n",
             GW_DEFAULT_TIMEOUT_MS, GW_DEFAULT_MAX_CONCURRENT);
+    adm_usage(f);
 }
 
 /* Parse a decimal number in [lo, hi]; 0 on success. */
 static int
 parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
 {
-    char *end = NULL;
-    unsigned long v;
-
-    if (s == NULL || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
+    return adm_parse_ulong(s, lo, hi, out);   /* admission_opts.c */
 }
 
 /* An xrdp.ini section name: printable ASCII without brackets, short. */
@@ -214,6 +207,7 @@ parse_args(int argc, char **argv, struct gw_opts *o)
     o->session = "";
     o->keyring = CREDSSP_HANDOFF_KEYRING_USER;
     o->handoff_timeout_s = CREDSSP_HANDOFF_TIMEOUT_DEFAULT;
+    adm_config_defaults(&o->admit, GW_DEFAULT_MAX_CONCURRENT);
     while (rc == 0 && (ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (ch) {
         case 'l': o->listen = optarg; break;
@@ -257,11 +251,14 @@ parse_args(int argc, char **argv, struct gw_opts *o)
         case 'h':
             return 1;
         default:
+            if (adm_option(&o->admit, GW_NAME, ch, optarg) == 1)
+                break;
             return -1;
         }
     }
     if (rc != 0)
         return -1;
+    o->admit.max_sessions = o->max_concurrent;
     if (optind != argc) {
         fprintf(stderr, GW_NAME ": unexpected argument '%s'\n", argv[optind]);
         return -1;

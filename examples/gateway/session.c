@@ -46,6 +46,13 @@ set_timer(struct gw_conn *c, uint64_t ms)
         fprintf(stderr, GW_NAME ": timerfd_settime: %s\n", strerror(errno));
 }
 
+/* Arm the next admission deadline (session.h). */
+void
+gw_conn_arm_deadline(struct gw_conn *c)
+{
+    set_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->gw->opt.timeout_ms, gw_now_ms()));
+}
+
 /* Register or change the epoll interest of one end. */
 static void
 set_events(struct gw_conn *c, struct gw_end *e, uint32_t want)
@@ -166,6 +173,8 @@ gw_drain_engine(struct gw_conn *c)
     ret = gw_queue_append(&c->front.out, p, len);
     if (ret == CREDSSP_OK)
         credssp_engine_output_consumed(c->eng, len);
+    if (c->state == GS_CREDSSP)
+        gw_conn_arm_deadline(c);                /* the client's next round starts now */
     return ret;
 }
 
@@ -345,6 +354,7 @@ gw_conn_on_timer(struct gw_conn *c)
         return;
     case GS_X224:
     case GS_CREDSSP:
+        adm_strike(&c->adm, gw_now_ms());      /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
             gw_front_report_failure(c);
         gw_conn_conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT), NULL, "close");
@@ -408,6 +418,7 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
         gw->conns->prev = c;
     gw->conns = c;
     gw->active++;
+    adm_join(&gw->adm, &c->adm, sa, c);
     c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     memset(&ev, 0, sizeof(ev));
     ev.events = EPOLLIN;
@@ -420,7 +431,7 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
         return NULL;
     }
     update_events(c);
-    set_timer(c, gw->opt.timeout_ms);
+    gw_conn_arm_deadline(c);                    /* --x224-timeout */
     return c;
 }
 
@@ -462,6 +473,7 @@ gw_conn_free(struct gw_conn *c)
     if (c->next != NULL)
         c->next->prev = c->prev;
     gw->active--;
+    adm_leave(&c->adm);
     end_close(c, &c->front);
     end_close(c, &c->back);
     if (c->tfd >= 0)

@@ -91,6 +91,7 @@ struct gw_conn {
 
     bool reported;
     struct gw_report rep;
+    struct adm_conn adm;          /* admission budgets and deadlines */
 };
 
 /* ---- loop interface (session.c) ---- */
@@ -133,6 +134,8 @@ void gw_conn_finish(struct gw_conn *c, const char *outcome, const char *reason,
                     const char *ending);
 /* Start the xrdp leg (after admission). */
 void gw_backend_start(struct gw_conn *c);
+/* Arm the next admission deadline (X.224, step, or what is left of --timeout). */
+void gw_conn_arm_deadline(struct gw_conn *c);
 /* The relay is fully open: cancel the set-up deadline. */
 void gw_conn_relay_open(struct gw_conn *c);
 

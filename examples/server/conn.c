@@ -93,6 +93,7 @@ struct conn {
     bool abortive_close;              /* ENDING_CLOSE: close(2) right after the flush */
     bool reported;
     struct conn_report rep;
+    struct adm_conn adm;              /* admission budgets and deadlines */
 };
 
 /* ------------------------------------------------------------------ */
@@ -112,6 +113,15 @@ arm_timer(struct conn *c, uint64_t ms)
     its.it_value.tv_nsec = (long)(ms % 1000u) * 1000000L;
     if (timerfd_settime(c->tfd, 0, &its, NULL) != 0)
         fprintf(stderr, "credssp-server: timerfd_settime: %s\n", strerror(errno));
+}
+
+/* Arm the next admission deadline (X.224, step, or what is left of --timeout). */
+static void
+arm_deadline(struct conn *c)
+{
+    uint64_t now = server_now_ms();
+
+    arm_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->srv->opt.timeout_ms, now));
 }
 
 /* Register the epoll interest the state needs: input unless EOF, output if queued. */
@@ -230,6 +240,8 @@ flush(struct conn *c)
             return;
         }
         q->off += (size_t)n;
+        if (c->state == CS_TLS)
+            arm_deadline(c);                    /* the client's next round starts now */
     }
     if (q->off == q->len) {
         q->off = 0;
@@ -374,7 +386,8 @@ pump_engine(struct conn *c, credssp_status st, credssp_error *err_out)
     return credssp_engine_status(c->eng);
 }
 
-enum pam_verdict { PAM_VERDICT_SKIPPED, PAM_VERDICT_OK, PAM_VERDICT_DENIED };
+/* BUSY: authenticated, but --max-concurrent sessions are running (admission.h). */
+enum pam_verdict { PAM_VERDICT_SKIPPED, PAM_VERDICT_OK, PAM_VERDICT_DENIED, PAM_VERDICT_BUSY };
 
 /* The local account PAM should log in: local name, else delegated user, else principal. */
 static const char *
@@ -469,11 +482,12 @@ static void mcs_input(struct conn *c, const uint8_t *data, size_t len);
 static void
 finish_done(struct conn *c, enum pam_verdict pam)
 {
+    bool refused = pam == PAM_VERDICT_DENIED || pam == PAM_VERDICT_BUSY;
     credssp_error ret;
 
-    c->rep.outcome = pam == PAM_VERDICT_DENIED ? "pam_denied" : "ok";
+    c->rep.outcome = pam == PAM_VERDICT_BUSY ? "busy" : refused ? "pam_denied" : "ok";
     if (c->ans.selected == X224_PROTOCOL_HYBRID_EX) {
-        uint32_t eua = pam == PAM_VERDICT_DENIED ? X224_EUA_ACCESS_DENIED : X224_EUA_SUCCESS;
+        uint32_t eua = refused ? X224_EUA_ACCESS_DENIED : X224_EUA_SUCCESS;
 
         ret = app_pdu(c, build_eua, &eua);
         if (ret == CREDSSP_OK)
@@ -608,6 +622,11 @@ static void
 on_engine_done(struct conn *c)
 {
     report_fill(&c->rep, credssp_engine_result(c->eng), true);
+    if (!adm_promote(&c->adm)) {                /* out of the pre-auth budget either way */
+        finish_done(c, PAM_VERDICT_BUSY);
+        return;
+    }
+    arm_deadline(c);                            /* what is left of --timeout */
     if (c->srv->opt.pam_service == NULL) {
         c->rep.pam = "skipped";
         finish_done(c, PAM_VERDICT_SKIPPED);
@@ -784,6 +803,7 @@ x224_input(struct conn *c)
     if (ret == CREDSSP_OK)
         ret = x224_parse_cr(c->in, flen, &c->cr);
     if (ret != CREDSSP_OK) {
+        adm_strike(&c->adm, server_now_ms());  /* not RDP: costs the source */
         c->rep.ending = "close";
         conclude(c, credssp_error_name(ret));  /* not RDP: no answer */
         close_now(c);
@@ -811,6 +831,8 @@ x224_input(struct conn *c)
         return;
     }
     c->state = CS_TLS;
+    adm_heard(&c->adm);
+    arm_deadline(c);                            /* from now on: --step-timeout per round */
     flush(c);
     if (c->state == CS_TLS && c->in_len > flen)   /* ClientHello sent early */
         security_input(c, c->in + flen, c->in_len - flen);
@@ -897,6 +919,7 @@ on_readable(struct conn *c)
             dst = c->in + c->in_len;
             cap = sizeof(c->in) - c->in_len;
             if (cap == 0) {
+                adm_strike(&c->adm, server_now_ms());
                 conclude(c, credssp_error_name(CREDSSP_E_TOO_LARGE));
                 close_now(c);
                 return;
@@ -943,6 +966,7 @@ conn_on_timer(struct conn *c)
         c->rep.ending = "close";
         conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT));
     } else if (c->state == CS_X224 || c->state == CS_TLS) {
+        adm_strike(&c->adm, server_now_ms());  /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
             report_fill(&c->rep, credssp_engine_result(c->eng), false);
         c->rep.ending = "close";
@@ -1024,6 +1048,7 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
         srv->conns->prev = c;
     srv->conns = c;
     srv->active++;
+    adm_join(&srv->adm, &c->adm, sa, c);
     c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (c->tfd < 0 || watch_fd(c, c->tfd, &c->w_timer, EPOLLIN) != 0 ||
         watch_fd(c, c->fd, &c->w_sock, EPOLLIN) != 0) {
@@ -1034,7 +1059,7 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
         return NULL;
     }
     c->events = EPOLLIN;
-    arm_timer(c, srv->opt.timeout_ms);
+    arm_deadline(c);                            /* --x224-timeout */
     return c;
 }
 
@@ -1084,6 +1109,7 @@ conn_free(struct conn *c)
     if (c->next != NULL)
         c->next->prev = c->prev;
     srv->active--;
+    adm_leave(&c->adm);
     if (c->pam_efd >= 0)                        /* the thread may still signal it */
         (void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->pam_efd, NULL);
     pam_job_release(c->pam);

@@ -6,12 +6,15 @@
  * signalfd (SIGTERM / SIGINT: clean shutdown), a connection socket or a
  * connection's deadline timerfd.  Connections closed while handling a batch
  * are freed after the batch, so no event of the same batch can reach freed
- * memory.  At --max-concurrent connections the listening socket leaves the
- * epoll set until a slot frees (the kernel backlog holds new clients); at
- * --connections N it is closed for good.  The wire protocols live in conn.c
- * and x224.c (MS-RDPBCGR 2.2.1.1 / 2.2.1.2, T.123 TPKT).
+ * memory.  Admission control (admission.c) accepts, refuses or displaces;
+ * the listener never leaves the epoll set for lack of room; at
+ * --connections N it is closed for good.  --workers N forks N - 1 more
+ * processes that serve the same listening socket, each with its own loop.
+ * The wire protocols live in conn.c and x224.c (MS-RDPBCGR 2.2.1.1 /
+ * 2.2.1.2, T.123 TPKT).
  */
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -19,8 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conn.h"
@@ -32,7 +37,7 @@
 struct listener {
     int fd;
     bool open;       /* still accepting at all */
-    bool paused;     /* out of the epoll set while at the concurrency cap */
+    bool paused;     /* not (yet) in the epoll set */
     struct watch w;
 };
 
@@ -50,7 +55,7 @@ listener_watch(struct server *srv, struct listener *l, bool on)
     struct epoll_event ev;
 
     memset(&ev, 0, sizeof(ev));
-    ev.events = EPOLLIN;
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;    /* --workers: wake one process */
     ev.data.ptr = &l->w;
     if (epoll_ctl(srv->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->fd, &ev) != 0)
         fprintf(stderr, "credssp-server: epoll_ctl(listen): %s\n", strerror(errno));
@@ -77,33 +82,36 @@ limit_reached(const struct server *srv)
     return srv->opt.connections > 0 && srv->accepted >= srv->opt.connections;
 }
 
-/* Accept while there is room; pause or close the listener as needed. */
+/* admission.c hands over an admitted socket. */
+static void
+on_accept(void *ctx, int fd, const struct sockaddr *sa, socklen_t salen)
+{
+    struct server *srv = ctx;
+
+    srv->accepted++;
+    (void)conn_new(srv, fd, sa, salen);
+}
+
+/* admission.c displaces a pre-auth connection. */
+static void
+on_drop(void *owner, const char *outcome)
+{
+    conn_abort(owner, outcome);
+}
+
+/* Accept what admission control lets in (it never pauses the listener). */
 static void
 accept_some(struct server *srv, struct listener *l)
 {
-    while (l->open && srv->active < srv->opt.max_concurrent && !limit_reached(srv)) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    unsigned long room = ULONG_MAX;
 
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return;
-            /* EMFILE / ENFILE / ENOBUFS: wait for a connection to end */
-            fprintf(stderr, "credssp-server: accept: %s\n", strerror(errno));
-            if (!l->paused && srv->active > 0)
-                listener_watch(srv, l, false);
-            return;
-        }
-        srv->accepted++;
-        (void)conn_new(srv, fd, (struct sockaddr *)&ss, sl);
-    }
+    if (!l->open)
+        return;
+    if (srv->opt.connections > 0)
+        room = srv->opt.connections - srv->accepted;
+    (void)adm_accept(&srv->adm, l->fd, room, server_now_ms());
     if (limit_reached(srv))
         listener_close(srv, l);
-    else if (l->open && !l->paused && srv->active >= srv->opt.max_concurrent)
-        listener_watch(srv, l, false);
 }
 
 /* Free the connections that closed during this batch. */
@@ -121,6 +129,48 @@ reap(struct server *srv)
         }
         c = next;
     }
+}
+
+/*
+ * --workers N: fork N - 1 more processes that serve the same listening
+ * socket (each with its own epoll set, admission state and --connections
+ * count; the listener is EPOLLEXCLUSIVE so one wakes per connection).
+ * Runs before any descriptor of the loop exists.  The PIDs go to kids.
+ */
+static void
+spawn_workers(unsigned workers, pid_t *kids, unsigned *n_kids)
+{
+    *n_kids = 0;
+    if (workers > 1)
+        (void)setvbuf(stdout, NULL, _IOLBF, 0);   /* whole report lines per write */
+    for (unsigned i = 1; i < workers && i <= SERVER_MAX_WORKERS; i++) {
+        pid_t parent = getpid();
+        pid_t p = fork();
+
+        if (p == 0) {
+            /* a worker ends with its parent, even one that was killed */
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+                (void)raise(SIGTERM);
+            *n_kids = 0;
+            return;
+        }
+        if (p < 0) {
+            fprintf(stderr, "credssp-server: fork: %s\n", strerror(errno));
+            return;
+        }
+        kids[(*n_kids)++] = p;
+    }
+}
+
+/* Stop the extra workers (by PID) and wait for them. */
+static void
+stop_workers(const pid_t *kids, unsigned n_kids)
+{
+    for (unsigned i = 0; i < n_kids; i++)
+        (void)kill(kids[i], SIGTERM);
+    for (unsigned i = 0; i < n_kids; i++)
+        while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+            ;
 }
 
 /* SIGTERM / SIGINT: stop accepting, end every connection now. */
@@ -145,9 +195,14 @@ loop_run(struct server *srv, int listen_fd)
     struct watch wsig = { WATCH_SIGNAL, NULL };
     struct epoll_event ev, evs[MAX_EVENTS];
     sigset_t mask;
+    pid_t kids[SERVER_MAX_WORKERS];
+    unsigned n_kids = 0;
     int sfd = -1, status = 1;
 
     l.w.ptr = &l;
+    spawn_workers(srv->opt.workers, kids, &n_kids);
+    if (adm_init(&srv->adm, &srv->opt.admit, "credssp-server", srv, on_accept, on_drop) != 0)
+        goto cleanup;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
@@ -200,8 +255,6 @@ loop_run(struct server *srv, int listen_fd)
             }
         }
         reap(srv);
-        if (l.open && l.paused && srv->active < srv->opt.max_concurrent)
-            listener_watch(srv, &l, true);
     }
     status = 0;
 cleanup:
@@ -215,6 +268,8 @@ cleanup:
     if (srv->epfd >= 0)
         (void)close(srv->epfd);
     srv->epfd = -1;
+    adm_fini(&srv->adm);
+    stop_workers(kids, n_kids);
     (void)fflush(stdout);
     return status;
 }

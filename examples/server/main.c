@@ -29,7 +29,8 @@ enum {
     OPT_NO_HYBRID_EX,
     OPT_PAM_SESSION,
     OPT_HANDOFF,
-    OPT_NTLM_PLAIN
+    OPT_NTLM_PLAIN,
+    OPT_WORKERS
 };
 
 static const struct option long_opts[] = {
@@ -53,6 +54,8 @@ static const struct option long_opts[] = {
     { "pam-session", no_argument, NULL, OPT_PAM_SESSION },
     { "handoff", required_argument, NULL, OPT_HANDOFF },
     { "ntlm-keyfile-plain", no_argument, NULL, OPT_NTLM_PLAIN },
+    { "workers", required_argument, NULL, OPT_WORKERS },
+    ADM_LONG_OPTIONS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -103,7 +106,10 @@ usage(FILE *f)
 "  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
 "  --timeout MS            per-connection deadline (default %u)\n"
-"  --max-concurrent N      concurrent connections (default %u)\n"
+"  --max-concurrent N      authenticated connections at once (default %u); one\n"
+"                          more is refused with outcome \"busy\"\n"
+"  --workers N             processes serving the listening socket (default 1;\n"
+"                          --connections and the limits below count per process)\n"
 "  --json                  one JSON report per connection on stdout\n"
 "  --tls-only              baseline: X.224 + TLS handshake, then close\n"
 "  --pam-service NAME      log the delegated credential in with PAM service NAME\n"
@@ -126,23 +132,14 @@ usage(FILE *f)
 "  --port-file FILE        write the bound port to FILE once listening\n"
 "  --help                  this text\n",
             SERVER_DEFAULT_TIMEOUT_MS, SERVER_DEFAULT_MAX_CONCURRENT);
+    adm_usage(f);
 }
 
 /* Parse a decimal number in [lo, hi]; 0 on success. */
 static int
 parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
 {
-    char *end = NULL;
-    unsigned long v;
-
-    if (s == NULL || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
+    return adm_parse_ulong(s, lo, hi, out);   /* admission_opts.c */
 }
 
 /* Parse argv into opt; 0 ok, 1 --help, -1 error. */
@@ -158,6 +155,8 @@ parse_args(int argc, char **argv, struct server_opts *opt)
     opt->max_concurrent = SERVER_DEFAULT_MAX_CONCURRENT;
     opt->hybrid_ex = true;
     opt->ending = ENDING_MCS;
+    opt->workers = 1;
+    adm_config_defaults(&opt->admit, SERVER_DEFAULT_MAX_CONCURRENT);
     while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (ch) {
         case 'l': opt->listen = optarg; break;
@@ -223,12 +222,22 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             opt->ending = (enum server_ending)i;
             break;
         }
+        case OPT_WORKERS:
+            if (parse_ulong(optarg, 1, SERVER_MAX_WORKERS, &v) != 0) {
+                fprintf(stderr, "credssp-server: --workers wants 1..%u\n", SERVER_MAX_WORKERS);
+                return -1;
+            }
+            opt->workers = (unsigned)v;
+            break;
         case 'h':
             return 1;
         default:
+            if (adm_option(&opt->admit, "credssp-server", ch, optarg) == 1)
+                break;
             return -1;
         }
     }
+    opt->admit.max_sessions = opt->max_concurrent;
     if (optind != argc) {
         fprintf(stderr, "credssp-server: unexpected argument '%s'\n", argv[optind]);
         return -1;

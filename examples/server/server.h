@@ -18,6 +18,7 @@
 
 #include <openssl/ssl.h>
 
+#include "admission.h"
 #include "credssp.h"
 #include "x224.h"
 
@@ -26,6 +27,7 @@
 #define SERVER_DEFAULT_MAX_CONCURRENT 64u
 #define SERVER_LINGER_MS 2000u          /* wait for the client's FIN after ours */
 #define SERVER_MAX_TIMEOUT_MS 600000u
+#define SERVER_MAX_WORKERS 64u           /* --workers */
 
 /*
  * How a connection ends once CredSSP (and the EUA PDU) is done.  Measured in
@@ -53,7 +55,9 @@ struct server_opts {
     int min_version;
     unsigned long connections;     /* 0 = until SIGTERM / SIGINT */
     unsigned timeout_ms;
-    unsigned max_concurrent;
+    unsigned max_concurrent;       /* authenticated connections (admission.h sessions) */
+    unsigned workers;              /* processes sharing the listening socket */
+    struct adm_config admit;       /* admission control (admission.h) */
     bool json;
     bool tls_only;
     bool allow_restricted_admin;
@@ -71,6 +75,7 @@ struct server {
     struct x224_policy policy;
     int epfd;
     struct conn *conns;            /* active connections (doubly linked) */
+    struct adm adm;                /* admission state (loop.c sets it up) */
     unsigned active;
     unsigned long accepted;
     unsigned long finished;

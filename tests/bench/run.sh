@@ -10,6 +10,19 @@
 # 127.0.0.1 with ephemeral ports, runs credssp-bench against both (warm-up,
 # interleaved rounds, 10,000-login soak, 1,000-connection burst), checks the
 # servers' own JSON reports, stops the servers by PID and prints the table.
+# Then two more phases (docs/PERFORMANCE.md, docs/ADMISSION.md):
+#   under attack  a CredSSP server with default admission options: ATTACK_N
+#                 logins quiet, then the same while ATTACK idle and slow
+#                 connections come from 127.0.0.2-5 (admission_load.py attack
+#                 --mode mixed, re-opened as soon as dropped): success rate and
+#                 p99 side by side (ATTACK=0 skips it)
+#   login storm   STORM_N logins from two credssp-bench processes against
+#                 --workers 1 and then --workers 2 (processes sharing the
+#                 listening socket): logins/s, server CPU, speed-up
+#                 (STORM_N=0 skips it).  Its servers use an RSA-STORM_KEY_BITS
+#                 key (4096): the server's signature then outweighs the
+#                 client's work, so two cores shared with the clients can show
+#                 what the second worker adds.
 #
 # --profile  afterwards, one extra round per server under
 #            `perf record --call-graph dwarf` and the share of the main
@@ -20,7 +33,8 @@
 # --kerberos instead of all that: Kerberos logins against a throwaway KDC,
 #            replay cache on, interleaved with NTLM (tests/bench/krbphase.sh).
 # Environment: BUILD_DIR, N (2000), C (16), ROUNDS (3), SOAK (10000),
-# BURST (1000), PROFILE_N (3000), KEY_BITS (2048).
+# BURST (1000), PROFILE_N (3000), KEY_BITS (2048), ATTACK (400), ATTACK_N
+# (1000), STORM_N (6000), STORM_C (16 per client process), STORM_KEY_BITS (4096).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,6 +46,11 @@ SOAK=${SOAK:-10000}
 BURST=${BURST:-1000}
 PROFILE_N=${PROFILE_N:-3000}
 KEY_BITS=${KEY_BITS:-2048}
+ATTACK=${ATTACK:-400}
+ATTACK_N=${ATTACK_N:-1000}
+STORM_N=${STORM_N:-6000}
+STORM_C=${STORM_C:-16}
+STORM_KEY_BITS=${STORM_KEY_BITS:-4096}
 profile=0
 keep=0
 keyscale=0
@@ -84,20 +103,23 @@ openssl req -x509 -newkey "rsa:$KEY_BITS" -sha256 -nodes -days 2 -subj /CN=local
     -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 "$bench" --make-keyfile "$work/ntlm.keys"
 
-# Descriptors: every burst connection is one socket here and one there.
-want=$((2 * BURST + 256))
+# Descriptors: every burst connection is one socket here and one there
+# (and the attack's sockets, 2 x ATTACK, with the servers' timers).
+want=$((2 * BURST + 4 * ATTACK + 256))
 if [ "$(ulimit -n)" -lt "$want" ]; then
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
     [ "$(ulimit -n)" -ge "$want" ] || ulimit -n "$want" || true
 fi
 
 # Start one server; its PID goes to pids and last_pid, its port to $work/NAME.port.
+# The limits of the main run (the phases below set their own).
+limits=(--max-concurrent 4096 --max-startups 4096 --timeout 120000)
 start_server() {
     local name=$1
     shift
     "$server" --listen 127.0.0.1:0 --port-file "$work/$name.port" \
         --cert "$work/cert.pem" --key "$work/key.pem" --connections 0 \
-        --max-concurrent 4096 --timeout 120000 --json "$@" \
+        "${limits[@]}" --json "$@" \
         >"$work/$name.json" 2>"$work/$name.log" &
     last_pid=$!
     pids+=("$last_pid")
@@ -162,6 +184,90 @@ echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- server reports: CredSSP $(grep -c '"outcome":"ok"' "$work/cssp.json" || true) ok" \
     "of $(wc -l <"$work/cssp.json"); TLS-only $(grep -c '"outcome":"ok"' "$work/tls.json" || true)" \
     "ok of $(wc -l <"$work/tls.json")"
+
+# ---- under attack: default admission options, quiet vs. attacked ----
+# One measured row of credssp-bench (CredSSP only, no warm-up / soak / burst).
+bench_row() {
+    "$bench" --cssp "127.0.0.1:$1" --cssp-pid "$2" -n "$3" -c "$4" --rounds 1 --warmup 0 \
+        --soak 0 --burst 0 --conn-timeout 30000 2>/dev/null | grep '^| round' || true
+}
+stop_pid() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+if [ "$ATTACK" -gt 0 ] && python3 -c 'import socket; socket.socket().bind(("127.0.0.5", 0))'; then
+    limits=()
+    start_server adm --ntlm-keyfile "$work/ntlm.keys" --min-version 6 --ending dpum
+    adm_pid=$last_pid
+    adm_port=$(cat "$work/adm.port")
+    echo
+    echo "Under attack (server with default admission options; $ATTACK_N logins at" \
+        "concurrency 8 from 127.0.0.1; attack: $ATTACK connections from 127.0.0.2-5," \
+        "half idle, half sending one byte a second, re-opened as soon as dropped):"
+    echo "| phase | mode | N | C | ok | fail | wall s | logins/s | p50 ms | p99 ms |" \
+        "min ms | max ms | peak | srv CPU ms/conn | cli CPU ms/conn | srv RSS KiB before -> after |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    bench_row "$adm_port" "$adm_pid" "$ATTACK_N" 8 | sed 's/^| round 1 /| quiet /'
+    python3 "$top/tests/integration/admission_load.py" attack --port "$adm_port" \
+        --per-addr $((ATTACK / 4)) --seconds 300 --mode mixed --stats "$work/attack.stats" \
+        >"$work/attack.log" 2>&1 &
+    atk_pid=$!
+    pids+=("$atk_pid")
+    sleep 3
+    bench_row "$adm_port" "$adm_pid" "$ATTACK_N" 8 | sed 's/^| round 1 /| under attack /'
+    stop_pid "$atk_pid"
+    echo "- attack: $(cat "$work/attack.stats" 2>/dev/null || echo '?');" \
+        "server reports: $(grep -o '"outcome":"[a-z_]*"' "$work/adm.json" | sort | uniq -c |
+        awk '{ printf "%s %s ", $2, $1 }')"
+    stop_pid "$adm_pid"
+fi
+
+# ---- login storm: one worker process vs. two ----
+# CPU ticks (utime + stime) of a process and its children processes.
+tree_ticks() {
+    local p t=0
+    for p in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+        t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+if [ "$STORM_N" -gt 0 ]; then
+    limits=(--max-concurrent 4096 --timeout 120000)
+    echo
+    openssl req -x509 -newkey "rsa:$STORM_KEY_BITS" -sha256 -nodes -days 2 -subj /CN=localhost \
+        -keyout "$work/storm-key.pem" -out "$work/storm-cert.pem" 2>/dev/null
+    echo "Login storm ($STORM_N CredSSP logins from two credssp-bench processes," \
+        "$STORM_C in flight each; RSA-$STORM_KEY_BITS; $(nproc) CPUs shared with the clients):"
+    echo "| server | wall s | logins/s | ok | server CPU s | server CPU busy |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    hz=$(getconf CLK_TCK)
+    for w in 1 2; do
+        start_server "w$w" --ntlm-keyfile "$work/ntlm.keys" --min-version 6 --ending dpum \
+            --workers "$w" --cert "$work/storm-cert.pem" --key "$work/storm-key.pem"
+        wpid=$last_pid
+        wport=$(cat "$work/w$w.port")
+        sleep 0.5
+        bench_row "$wport" "$wpid" 200 8 >/dev/null          # warm-up
+        t0=$(tree_ticks "$wpid")
+        s0=$(date +%s%N)
+        bench_row "$wport" "$wpid" $((STORM_N / 2)) "$STORM_C" >"$work/storm$w.a" &
+        b1=$!
+        bench_row "$wport" "$wpid" $((STORM_N / 2)) "$STORM_C" >"$work/storm$w.b"
+        wait "$b1" || true
+        s1=$(date +%s%N)
+        t1=$(tree_ticks "$wpid")
+        ok=$(cat "$work/storm$w.a" "$work/storm$w.b" | awk -F'|' '{ s += $6 } END { print s + 0 }')
+        python3 -c 'import sys
+w, ns, ok, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+wall = ns / 1e9
+print("| --workers %s | %.2f | %.0f | %d | %.2f | %.0f %% |" % (w, wall, ok / wall, ok, ticks / hz,
+      100.0 * ticks / hz / wall))' "$w" $((s1 - s0)) "$ok" $((t1 - t0)) "$hz" | tee "$work/storm$w.row"
+        stop_pid "$wpid"
+    done
+    r1=$(awk -F'|' '{ print $4 }' "$work/storm1.row")
+    r2=$(awk -F'|' '{ print $4 }' "$work/storm2.row")
+    echo "- speed-up of --workers 2 over --workers 1: $(python3 -c "print('%.2f' % ($r2 / $r1))" 2>/dev/null || echo '?')"
+fi
 
 # ---- optional profile ----
 # Inclusive share of a few cost centres: the fraction of perf samples whose

@@ -1,7 +1,7 @@
 #!/bin/sh
 # server_basics.sh - credssp-server without a real RDP client: the X.224
 # negotiation (MS-RDPBCGR 2.2.1.1 / 2.2.1.2), the --tls-only baseline, the
-# per-connection deadline, the concurrency cap, IPv6, JSON escaping of
+# per-connection deadline, an idle client that holds nobody back, IPv6, JSON escaping of
 # hostile cookies, and the clean SIGTERM shutdown.
 . "$(dirname "$0")/interop_lib.sh"
 il_init server-basics
@@ -141,7 +141,9 @@ if "$PY" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))'
     il_ok "IPv6 [::1]"
 fi
 
-# --- concurrency cap and SIGTERM --------------------------------------------
+# --- an idle client does not hold others back; SIGTERM ----------------------
+# (admission control, docs/ADMISSION.md: --max-concurrent counts authenticated
+# connections only; the listener never pauses)
 il_server cap --tls-only --max-concurrent 1 --timeout 5000
 probe hold "$PORT" &
 HOLD=$!
@@ -152,9 +154,9 @@ probe tls "$PORT" >"$T/c2.out" || il_fail "second client"
 t1=$(date +%s%N)
 wait "$HOLD"
 il_forget "$HOLD"
-[ $(((t1 - t0) / 1000000)) -ge 2000 ] || il_fail "second client served before the slot freed"
+[ $(((t1 - t0) / 1000000)) -lt 1500 ] || il_fail "second client waited for the idle one"
 il_server_stop
 [ "$SRV_RC" = 0 ] || il_fail "SIGTERM: exit $SRV_RC"
 grep -q "shutting down" "$T/cap.log" || il_fail "no shutdown message"
-il_ok "--max-concurrent 1 queues the second client; SIGTERM exits 0"
+il_ok "an idle client does not hold the next one back; SIGTERM exits 0"
 exit 0
