@@ -13,6 +13,8 @@ PKGS_PAM="libpam-wrapper libpamtest0-dev libnss-wrapper libpam-krb5 libpam-modul
 PKGS_XRDP="xrdp tigervnc-standalone-server"
 PKGS_CLIENTS="freerdp2-x11 xvfb xauth python3-impacket python3-openssl rdesktop
   python3-gssapi python3-cryptography procps psmisc"
+PKGS_PACKAGING="debhelper fakeroot lintian scdoc"
+PKGS_DEMO="imagemagick x11-apps"
 
 if [ "$(id -u)" != 0 ]; then
     echo "deps.sh: must run as root (apt-get)" >&2
@@ -20,7 +22,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=""
-for p in $PKGS_BUILD $PKGS_KDC $PKGS_PAM $PKGS_CLIENTS $PKGS_XRDP; do
+for p in $PKGS_BUILD $PKGS_KDC $PKGS_PAM $PKGS_CLIENTS $PKGS_XRDP $PKGS_PACKAGING $PKGS_DEMO; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
         missing="$missing $p"
     fi
