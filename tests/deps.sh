@@ -14,7 +14,7 @@ PKGS_XRDP="xrdp tigervnc-standalone-server"
 PKGS_CLIENTS="freerdp2-x11 xvfb xauth python3-impacket python3-openssl rdesktop
   python3-gssapi python3-cryptography procps psmisc"
 PKGS_PACKAGING="debhelper fakeroot lintian scdoc"
-PKGS_DEMO="imagemagick x11-apps"
+PKGS_DEMO="imagemagick x11-apps x11-utils x11-xserver-utils"
 
 if [ "$(id -u)" != 0 ]; then
     echo "deps.sh: must run as root (apt-get)" >&2
