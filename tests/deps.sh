@@ -59,9 +59,11 @@ if command -v systemctl >/dev/null 2>&1; then
 fi
 
 # libpam-krb5's postinst adds pam_krb5 to /etc/pam.d/common-*; the tests use private
-# stacks only, so take it out of the system stack again.
+# stacks only, so take it out of the system stack again.  --disable, not --remove:
+# --remove forgets the choice, and the next package that runs pam-auth-update
+# --package (libpam-credssp, in tests/debian.sh) would switch krb5 back on.
 if command -v pam-auth-update >/dev/null 2>&1; then
-    pam-auth-update --package --remove krb5 || true
+    pam-auth-update --disable krb5 || true
 fi
 # The packaged KDC services must not run: the tests start their own throwaway KDC.
 for s in krb5-kdc krb5-admin-server; do
