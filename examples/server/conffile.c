@@ -290,6 +290,17 @@ build_argv(struct conf_state *st, int argc, char **argv, int at, int span, int *
     return 0;
 }
 
+/* Free what the file produced (atexit: the options point into it until then). */
+static void
+conf_release(void)
+{
+    for (size_t i = 0; i < conf_kept.n_entries; i++)
+        free(conf_kept.entries[i].arg);
+    free(conf_kept.entries);
+    free(conf_kept.argv);
+    memset(&conf_kept, 0, sizeof(conf_kept));
+}
+
 int
 conffile_apply(const char *prog, const struct option *long_opts, conffile_check_fn check,
                int *argc, char ***argv)
@@ -318,6 +329,8 @@ conffile_apply(const char *prog, const struct option *long_opts, conffile_check_
             fprintf(stderr, "%s: with the settings of %s\n", prog, path);
         goto cleanup;
     }
+    if (atexit(conf_release) != 0)
+        goto cleanup;
     optind = 0;
     conf_kept = st;
     *argc = new_argc;

@@ -19,7 +19,7 @@ typedef int (*conffile_check_fn)(int argc, char **argv);
  * the command line.  check() validates the result; an error in a value that
  * came from the file is reported as FILE:LINE.  Resets optind for the
  * caller's own parse.  0 on success (also without --config), -1 after
- * printing an error.  The new vector lives until exit. */
+ * printing an error.  The new vector lives until exit (freed by atexit). */
 int conffile_apply(const char *prog, const struct option *long_opts, conffile_check_fn check,
                    int *argc, char ***argv);
 

@@ -53,7 +53,8 @@ wait_file() {
 }
 
 # started LABEL LOG WANTED UNWANTED: the daemon in $pid wrote its port to
-# WANTED (the command line's port-file), not to UNWANTED (the file's).
+# WANTED (the command line's port-file), not to UNWANTED (the file's); then
+# stop it and expect exit status 0.
 started() {
     if wait_file "$3" && [ ! -e "$4" ]; then
         ok "$1: port $(cat "$3") in the command line's file"
@@ -62,7 +63,10 @@ started() {
     fi
     kill "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
+    rc=$?
     pid=
+    # 0 after SIGTERM: also no leak of the file's options (LeakSanitizer)
+    [ "$rc" = 0 ] || bad "$1: exit status $rc after SIGTERM: $(tail -n 20 "$2")"
 }
 
 # 1. server: a good file with comments, blanks, spacing and yes/no; the
