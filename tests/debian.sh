@@ -74,8 +74,13 @@ trap cleanup EXIT
 
 step "copy the tree to $W/credssp"
 mkdir -p "$W/credssp"
-(cd "$top" && git ls-files -co --exclude-standard -z) |
-    (cd "$top" && tar --null -T - -cf -) | tar -C "$W/credssp" -xf - || exit 1
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$top" && git ls-files -co --exclude-standard -z) |
+        (cd "$top" && tar --null -T - -cf -) | tar -C "$W/credssp" -xf - || exit 1
+else                        # not a git checkout: everything but build output
+    tar -C "$top" --exclude=./build --exclude=./autom4te.cache -cf - . |
+        tar -C "$W/credssp" -xf - || exit 1
+fi
 
 step "dpkg-buildpackage -us -uc -b"
 if ! (cd "$W/credssp" && dpkg-buildpackage -us -uc -b >"$W/build.log" 2>&1); then
