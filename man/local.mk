@@ -13,6 +13,7 @@ dist_man3_MANS = man/credssp_config_new.3 man/credssp_config_prepare.3 \
 	man/credssp_engine_result.3 man/credssp_result_secret.3 man/credssp_secret_free.3 \
 	man/credssp_strerror.3 man/credssp_drive_fd.3 man/credssp_pam_login.3 \
 	man/credssp_handoff_store.3 man/credssp_handoff_claim.3
+dist_man5_MANS = man/gateway.conf.5 man/server.conf.5
 SCDOC_GEN = $(AM_V_GEN)$(MKDIR_P) man && \
 	if test -z "$(SCDOC)"; then \
 	  echo "$@: scdoc is needed to build the manual pages (apt-get install scdoc)" >&2; \
