@@ -262,7 +262,8 @@ cleanup:
 void
 cssp_gss_lookup_forget(struct cssp_gss *g)
 {
-    /* Truncation frees the pages; the kernel zeroes them before any reuse. */
-    if (g->keyfile_fd >= 0)
-        (void)ftruncate(g->keyfile_fd, 0);
+    /* Truncation frees the pages; the kernel zeroes them before any reuse.
+     * Best effort (a memfd of our own): a failure leaves nothing to undo. */
+    if (g->keyfile_fd >= 0 && ftruncate(g->keyfile_fd, 0) != 0)
+        return;
 }

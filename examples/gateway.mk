@@ -24,7 +24,8 @@ examples_credssp_gateway_SOURCES = \
 	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
 	examples/server/mcs.c examples/server/mcs.h \
 	examples/server/cert.c examples/server/cert.h \
-	examples/server/json.c examples/server/json.h
+	examples/server/json.c examples/server/json.h \
+	examples/server/conffile.c examples/server/conffile.h
 examples_credssp_gateway_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/server
 examples_credssp_gateway_LDADD = libcredssp_core.la $(OPENSSL_LIBS) $(GSSAPI_LIBS) \
 	$(KEYUTILS_LIBS) $(PAM_LIBS)

@@ -13,6 +13,8 @@ PKGS_PAM="libpam-wrapper libpamtest0-dev libnss-wrapper libpam-krb5 libpam-modul
 PKGS_XRDP="xrdp tigervnc-standalone-server"
 PKGS_CLIENTS="freerdp2-x11 xvfb xauth python3-impacket python3-openssl rdesktop
   python3-gssapi python3-cryptography procps psmisc"
+PKGS_PACKAGING="debhelper fakeroot lintian scdoc"
+PKGS_DEMO="imagemagick x11-apps x11-utils x11-xserver-utils"
 
 if [ "$(id -u)" != 0 ]; then
     echo "deps.sh: must run as root (apt-get)" >&2
@@ -20,7 +22,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 missing=""
-for p in $PKGS_BUILD $PKGS_KDC $PKGS_PAM $PKGS_CLIENTS $PKGS_XRDP; do
+for p in $PKGS_BUILD $PKGS_KDC $PKGS_PAM $PKGS_CLIENTS $PKGS_XRDP $PKGS_PACKAGING $PKGS_DEMO; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
         missing="$missing $p"
     fi
@@ -57,9 +59,11 @@ if command -v systemctl >/dev/null 2>&1; then
 fi
 
 # libpam-krb5's postinst adds pam_krb5 to /etc/pam.d/common-*; the tests use private
-# stacks only, so take it out of the system stack again.
+# stacks only, so take it out of the system stack again.  --disable, not --remove:
+# --remove forgets the choice, and the next package that runs pam-auth-update
+# --package (libpam-credssp, in tests/debian.sh) would switch krb5 back on.
 if command -v pam-auth-update >/dev/null 2>&1; then
-    pam-auth-update --package --remove krb5 || true
+    pam-auth-update --disable krb5 || true
 fi
 # The packaged KDC services must not run: the tests start their own throwaway KDC.
 for s in krb5-kdc krb5-admin-server; do

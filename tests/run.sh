@@ -8,9 +8,16 @@
 #   2. builds in build/asan with --enable-sanitizers and runs the suite again
 #      under ASan + UBSan (leaks are errors);
 #   3. builds the libFuzzer targets with clang in build/fuzz and runs each for
-#      FUZZ_SECONDS (default 20) over its corpus.
+#      FUZZ_SECONDS (default 20) over its corpus;
+#   4. `make distcheck` in build/dist: the tarball builds out of tree from a
+#      read-only source, installs, uninstalls and cleans without leftovers; the
+#      check inside runs the unit tests only (the full suite ran in stage 1);
+#   5. builds the Debian packages from a copy of the tree, lintian (errors
+#      fail), installs them, runs debian/tests/ against the installed programs
+#      and purges them again (tests/debian.sh).
 # Prints one closing line "N passed, N failed" and exits non-zero on any failure.
-# Set CREDSSP_SKIP_ASAN=1 or CREDSSP_SKIP_FUZZ=1 to skip a stage locally.
+# Set CREDSSP_SKIP_ASAN=1, CREDSSP_SKIP_FUZZ=1, CREDSSP_SKIP_DIST=1 or
+# CREDSSP_SKIP_DEB=1 to skip a stage locally.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -103,6 +110,35 @@ if [ "${CREDSSP_SKIP_FUZZ:-0}" != 1 ]; then
         failed=$((failed + 1))
         failed_names+=("fuzz:build")
     fi
+fi
+
+# One stage that is a single pass/fail: name, log file, command.
+run_stage() {
+    local name=$1 log=$2
+    shift 2
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "$name: ok"
+    else
+        tail -n 60 "$log"
+        failed=$((failed + 1))
+        failed_names+=("$name")
+        echo "$name: FAILED (log: $log)"
+    fi
+}
+
+if [ "${CREDSSP_SKIP_DIST:-0}" != 1 ]; then
+    dir="$top/build/dist"
+    note "build/dist: make distcheck (unit tests inside)"
+    rm -rf "$dir" && mkdir -p "$dir"
+    run_stage dist:distcheck "$dir/distcheck.log" sh -c "cd '$dir' && '$top/configure' -q &&
+        make -j$jobs distcheck TESTS='\$(ENGINE_UNIT_TESTS) \$(CODEC_TESTS)'"
+fi
+
+if [ "${CREDSSP_SKIP_DEB:-0}" != 1 ]; then
+    note "Debian packages: build, lintian, install, debian/tests, purge"
+    mkdir -p "$top/build"
+    run_stage deb:packages "$top/build/debian.log" "$top/tests/debian.sh"
 fi
 
 note "summary"

@@ -22,6 +22,7 @@
 #include "backtls.h"
 #include "capture.h"
 #include "cert.h"
+#include "conffile.h"
 #include "credssp_pam.h"
 #include "frontend.h"
 #include "loop.h"
@@ -116,6 +117,8 @@ usage(FILE *f)
 "  --json                  audit lines as JSON on stdout (else text on stderr)\n"
 "  --port-file FILE        write the bound port to FILE once listening\n"
 "  --no-hybrid-ex          never select HYBRID_EX\n"
+"  --config FILE           read these options from FILE (key = value lines,\n"
+"                          see credssp.conf(5)); the command line overrides it\n"
 "  --help                  this text\n",
             GW_DEFAULT_TIMEOUT_MS, GW_DEFAULT_MAX_CONCURRENT);
     adm_usage(f);
@@ -274,6 +277,16 @@ parse_args(int argc, char **argv, struct gw_opts *o)
     return 0;
 }
 
+/* parse_args into a scratch copy (conffile_apply's check). */
+static int
+check_args(int argc, char **argv)
+{
+    struct gw_opts scratch;
+
+    memset(&scratch, 0, sizeof(scratch));
+    return parse_args(argc, argv, &scratch);
+}
+
 /* Build and prepare the shared acceptor configuration. */
 static credssp_error
 make_config(struct gateway *gw)
@@ -363,6 +376,8 @@ main(int argc, char **argv)
     memset(&gw, 0, sizeof(gw));
     gw.epfd = -1;
     gw.capture_fd = -1;
+    if (conffile_apply(GW_NAME, long_opts, check_args, &argc, &argv) != 0)
+        return 2;
     rc = parse_args(argc, argv, &gw.opt);
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cert.h"
+#include "conffile.h"
 #include "loop.h"
 #include "frontend.h"
 #include "server.h"
@@ -130,6 +131,8 @@ usage(FILE *f)
 "                          Disconnect Request), notify (TLS close_notify), close\n"
 "                          (bare close); see docs/INTEROP.md\n"
 "  --port-file FILE        write the bound port to FILE once listening\n"
+"  --config FILE           read these options from FILE (key = value lines,\n"
+"                          see credssp.conf(5)); the command line overrides it\n"
 "  --help                  this text\n",
             SERVER_DEFAULT_TIMEOUT_MS, SERVER_DEFAULT_MAX_CONCURRENT);
     adm_usage(f);
@@ -253,6 +256,16 @@ parse_args(int argc, char **argv, struct server_opts *opt)
     return 0;
 }
 
+/* parse_args into a scratch copy (conffile_apply's check). */
+static int
+check_args(int argc, char **argv)
+{
+    struct server_opts scratch;
+
+    memset(&scratch, 0, sizeof(scratch));
+    return parse_args(argc, argv, &scratch);
+}
+
 /* Build and prepare the shared acceptor configuration. */
 static credssp_error
 make_config(struct server *srv)
@@ -283,6 +296,8 @@ main(int argc, char **argv)
 
     memset(&srv, 0, sizeof(srv));
     srv.epfd = -1;
+    if (conffile_apply("credssp-server", long_opts, check_args, &argc, &argv) != 0)
+        return 2;
     rc = parse_args(argc, argv, &srv.opt);
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);

@@ -1,0 +1,3 @@
+# tests/integration/conffile.mk: --config FILE of both daemons (owner: deb).
+dist_check_SCRIPTS += tests/integration/test_conffile.sh
+TESTS += tests/integration/test_conffile.sh
