@@ -524,7 +524,10 @@ cssp_keyindex_lookup(void *index, const char *user, const char *domain,
 
 cleanup:
     if (fd >= 0) {
-        (void)ftruncate(fd, 0);   /* frees the pages; the kernel zeroes them before reuse */
+        /* Frees the pages at once; the kernel zeroes them before reuse. */
+        if (ftruncate(fd, 0) != 0) {
+            /* close() below frees them all the same: it is the last reference. */
+        }
         close(fd);
     }
     snapshot_put(ix, s);
