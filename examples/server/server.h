@@ -44,6 +44,7 @@ struct server_opts {
     const char *cert_file;
     const char *key_file;
     const char *ntlm_keyfile;
+    bool ntlm_passthrough;         /* --ntlm-passthrough: NTLM via winbindd, checked at start */
     const char *keytab;
     const char *pam_service;       /* PAM login of the delegated credential (pamjob.c) */
     bool pam_session;              /* full login incl. session, not just auth + account */

@@ -1,0 +1,103 @@
+#!/bin/sh
+# ad_logon.sh - domain users of a throwaway Samba AD DC (ad_lib.sh) log in
+# to credssp-server over NLA with no NT hash on the host (issue 12,
+# docs/ACTIVE-DIRECTORY.md).
+#
+#  0. --ntlm-passthrough with winbindd down: the server refuses to start
+#     (exit 1) and names the socket and the fix;
+#  1. NTLM pass-through (gss-ntlmssp -> winbindd -> the DC), xfreerdp 2.11:
+#     ADTEST\alice right password: 131, JSON ok, ntlm_source winbind;
+#  2. wrong password: 134, logon_failure 0xC000006D;
+#  3. the domain in other cases and as the DNS name (adtest\ALICE, AD.TEST);
+#  4. the UPN alice@ad.test with no domain: ok (was identity_mismatch, 147);
+#  5. a disabled account and a password that must change: refused (134,
+#     0xC000006D: gss-ntlmssp 1.2 drops winbind's NTSTATUS), and the DC's
+#     audit log names NT_STATUS_ACCOUNT_DISABLED / NT_STATUS_PASSWORD_MUST_CHANGE;
+#  6. Kerberos: a SPNEGO client with alice's kinit ticket, HYBRID_EX, against
+#     the exported AES keytab of TERMSRV/localhost: ok, principal alice@AD.TEST;
+#     the same for the host's second SPN TERMSRV/<fqdn> (one keytab, two SPNs).
+. "$(dirname "$0")/interop_lib.sh"
+il_init ad-logon
+. "$(dirname "$0")/ad_lib.sh"
+trap ad_cleanup EXIT
+il_need xfreerdp timeout
+"$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
+ad_lock
+
+# 0. winbindd not running yet
+"$SERVER" --ntlm-passthrough --listen 127.0.0.1:0 --connections 1 >"$T/nowb.json" 2>"$T/nowb.log"
+rc=$?
+[ "$rc" = 1 ] || il_fail "--ntlm-passthrough without winbindd: exit $rc, expected 1"
+grep -q "winbindd is not reachable at /run/samba/winbindd/pipe.*--ntlm-keyfile" "$T/nowb.log" ||
+    il_fail "no clear start-up error: $(cat "$T/nowb.log")"
+il_ok "--ntlm-passthrough without winbindd: refused at start-up"
+
+ad_start
+il_xvfb
+il_server ntlm --ntlm-passthrough
+N=0
+# xf EXPECTED_RC ARGS...: one xfreerdp logon; waits for its report line.
+xf() {
+    _want=$1
+    shift
+    timeout 30 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore +auth-only "$@" \
+        >"$T/xfreerdp.out" 2>&1
+    _rc=$?
+    N=$((N + 1))
+    for _ in $(seq 100); do [ "$(il_lines "$T/ntlm.json")" -ge "$N" ] && break; sleep 0.1; done
+    [ "$_rc" = "$_want" ] || il_fail "xfreerdp $* exit $_rc, expected $_want"
+}
+grep -q "NTLM: pass-through to winbindd" "$IL_SERVER_LOG" || il_fail "no pass-through line"
+
+xf 131 /u:alice /d:ADTEST "/p:$AD_ALICE_PW"
+il_expect_json "$T/ntlm.json" $N outcome=ok mech=ntlm ntlm_source=winbind user=alice \
+    domain=ADTEST 'principal=ADTEST\alice' cred_type=password delivered=true
+il_ok "NTLM pass-through, user alice domain ADTEST: ok (131)"
+
+xf 134 /u:alice /d:ADTEST /p:wrong-password
+il_expect_json "$T/ntlm.json" $N outcome=logon_failure error_code=0xC000006D ntlm_source=winbind
+il_ok "wrong password: logon_failure 0xC000006D (134)"
+
+xf 131 '/u:adtest\ALICE' "/p:$AD_ALICE_PW"
+il_expect_json "$T/ntlm.json" $N outcome=ok 'principal=adtest\ALICE'
+xf 131 /u:alice /d:AD.TEST "/p:$AD_ALICE_PW"
+il_expect_json "$T/ntlm.json" $N outcome=ok 'principal=AD.TEST\alice'
+il_ok "domain in other cases / as the DNS name: ok"
+
+xf 131 /u:alice@ad.test "/p:$AD_ALICE_PW"
+il_expect_json "$T/ntlm.json" $N outcome=ok 'principal=\alice@ad.test' user=alice@ad.test
+il_ok "UPN alice@ad.test, no domain: ok"
+
+xf 134 /u:carol /d:ADTEST "/p:$AD_CAROL_PW"
+il_expect_json "$T/ntlm.json" $N outcome=logon_failure error_code=0xC000006D
+xf 134 /u:dave /d:ADTEST "/p:$AD_DAVE_PW"
+il_expect_json "$T/ntlm.json" $N outcome=logon_failure error_code=0xC000006D
+grep -rq "\[carol\].*NT_STATUS_ACCOUNT_DISABLED" "$D/log" ||
+    il_fail "the DC did not refuse carol as disabled"
+grep -rq "\[dave\].*NT_STATUS_PASSWORD_MUST_CHANGE" "$D/log" ||
+    il_fail "the DC did not refuse dave for a password that must change"
+il_ok "disabled account / must-change password: refused (134), DC names the reason"
+il_server_stop
+
+printf '%s\n' "$AD_ALICE_PW" | kinit alice >"$T/kinit.log" 2>&1 || il_fail "kinit alice"
+# krb_logon TAG HOST: SPNEGO(Kerberos) + HYBRID_EX to TERMSRV@HOST, one server.
+krb_logon() {
+    il_server "$1" --keytab "$AD_KEYTAB" --connections 1
+    CSSP_PASSWORD="$AD_ALICE_PW" timeout 20 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech kerberos \
+        --user alice --domain AD.TEST --target "TERMSRV@$2" --protocols 0x0B \
+        >"$T/$1.out" 2>&1
+    _rc=$?
+    il_server_wait
+    [ "$_rc" = 0 ] || il_fail "spnego_client to TERMSRV@$2: exit $_rc"
+    grep -qx "eua: 00000000" "$T/$1.out" || il_fail "no EUA success PDU ($2)"
+    il_expect_json "$T/$1.json" 1 outcome=ok protocol=hybrid_ex mech=kerberos spnego=true \
+        principal=alice@AD.TEST cred_type=password delivered=true eua=0
+}
+krb_logon krb localhost
+il_ok "Kerberos (kinit ticket, AD keytab, TERMSRV/localhost): ok"
+if [ "$AD_FQDN" != localhost ]; then
+    krb_logon krbfqdn "$AD_FQDN"
+    il_ok "Kerberos to the second SPN TERMSRV/$AD_FQDN (same keytab): ok"
+fi
+exit 0
