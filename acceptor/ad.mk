@@ -3,3 +3,12 @@
 # (docs/ACTIVE-DIRECTORY.md, docs/IDENTITY.md).
 libcredssp_core_la_SOURCES += \
 	acceptor/winbind_probe.c acceptor/winbind_probe.h
+libcredssp_core_la_SOURCES += \
+	acceptor/account_map.c acceptor/account_map.h
+
+# Unit tests of the account mapping (cmocka, a fake NSS lookup).
+check_PROGRAMS += tests/unit/acceptor/test_account_map
+TESTS += tests/unit/acceptor/test_account_map
+tests_unit_acceptor_test_account_map_SOURCES = tests/unit/acceptor/test_account_map.c
+tests_unit_acceptor_test_account_map_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_account_map_LDADD = $(UNIT_LDADD)

@@ -15,7 +15,9 @@
 #     audit log names NT_STATUS_ACCOUNT_DISABLED / NT_STATUS_PASSWORD_MUST_CHANGE;
 #  6. Kerberos: a SPNEGO client with alice's kinit ticket, HYBRID_EX, against
 #     the exported AES keytab of TERMSRV/localhost: ok, principal alice@AD.TEST;
-#     the same for the host's second SPN TERMSRV/<fqdn> (one keytab, two SPNs).
+#     the same for the host's second SPN TERMSRV/<fqdn> (one keytab, two SPNs);
+#  7. (run first) the account mapping of acceptor/account_map.c resolved
+#     through libnss_winbind under nss_wrapper; kinit with the mapped principal.
 . "$(dirname "$0")/interop_lib.sh"
 il_init ad-logon
 . "$(dirname "$0")/ad_lib.sh"
@@ -33,6 +35,38 @@ grep -q "winbindd is not reachable at /run/samba/winbindd/pipe.*--ntlm-keyfile" 
 il_ok "--ntlm-passthrough without winbindd: refused at start-up"
 
 ad_start
+
+# 7. acceptor/account_map.c against the real NSS: libnss_winbind under
+#    nss_wrapper (the host's nsswitch.conf is not involved).  On the DC,
+#    winbind names users ADTEST\alice ("use default domain" is ignored there).
+MAPNSS=$top_builddir/tests/integration/account_map_nss
+[ -x "$MAPNSS" ] || il_fail "helper not built: $MAPNSS"
+NSSW=/usr/lib/x86_64-linux-gnu/libnss_wrapper.so
+il_need "$NSSW" /lib/x86_64-linux-gnu/libnss_winbind.so.2
+_pre=$NSSW
+il_asan_binary "$MAPNSS" && _pre="$(il_asan_runtime):$NSSW"
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$T/passwd"
+printf 'root:x:0:\n' >"$T/group"
+map_nss() {
+    env LD_PRELOAD="$_pre" NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
+        NSS_WRAPPER_MODULE_SO_PATH=/lib/x86_64-linux-gnu/libnss_winbind.so.2 \
+        NSS_WRAPPER_MODULE_FN_PREFIX=winbind "$MAPNSS" ADTEST ad.test "$@"
+}
+for n in 'ADTEST\alice' 'adtest\ALICE' alice@ad.test ALICE@AD.TEST; do
+    out=$(map_nss netbios "$n") || il_fail "map $n: $out"
+    [ "$out" = 'local=ADTEST\alice principal=alice@AD.TEST' ] || il_fail "map $n: $out"
+done
+out=$(map_nss netbios alice ADTEST) || il_fail "map alice + domain ADTEST: $out"
+map_nss netbios 'OTHER\alice' >/dev/null && il_fail "a user of domain OTHER was mapped"
+map_nss netbios 'ADTEST\nobody' >/dev/null
+[ $? = 2 ] || il_fail "an unknown domain user was not reported unknown"
+princ=${out##*principal=}
+[ "$princ" = alice@AD.TEST ] || il_fail "alice + ADTEST mapped to the principal $princ"
+printf '%s\n' "$AD_ALICE_PW" | kinit "$princ" >"$T/kinit.log" 2>&1 ||
+    il_fail "kinit with the mapped principal $princ"
+kdestroy >/dev/null 2>&1
+il_ok "account map + real NSS (winbind): NetBIOS-qualified, UPN, user@REALM names -> the name winbind spells, alice@AD.TEST"
+
 il_xvfb
 il_server ntlm --ntlm-passthrough
 N=0
