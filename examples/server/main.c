@@ -18,6 +18,7 @@
 #include "cert.h"
 #include "loop.h"
 #include "frontend.h"
+#include "keytab_check.h"
 #include "report.h"
 #include "server.h"
 #include "winbind_probe.h"
@@ -286,6 +287,18 @@ choose_ntlm_source(const struct server_opts *o)
     return 0;
 }
 
+/* A keytab without AES TERMSRV keys is named, with its fix, at start-up. */
+static void
+check_keytab(const struct server_opts *o)
+{
+    char why[768];
+
+    if (o->tls_only || o->keytab == NULL)
+        return;
+    if (cssp_keytab_check(o->keytab, why, sizeof(why)) != CREDSSP_OK)
+        fprintf(stderr, "credssp-server: warning: %s\n", why);
+}
+
 /* Build and prepare the shared acceptor configuration. */
 static credssp_error
 make_config(struct server *srv)
@@ -327,6 +340,7 @@ main(int argc, char **argv)
 
     if (choose_ntlm_source(&srv.opt) != 0)
         return 1;
+    check_keytab(&srv.opt);
     ret = cert_make_ssl_ctx(srv.opt.cert_file, srv.opt.key_file, &srv.ssl_ctx);
     if (ret != CREDSSP_OK) {
         fprintf(stderr, "credssp-server: TLS set-up: %s\n", credssp_strerror(ret));

@@ -16,6 +16,8 @@
 #   dave       password must change at next logon (AD_DAVE_PW)
 #   rdpsvc     service account, SPNs TERMSRV/localhost and TERMSRV/<fqdn>,
 #              AES only; its keys exported to AD_KEYTAB
+#   rc4svc     SPN TERMSRV/rc4.ad.test, default enctypes: AD_RC4_KEYTAB holds
+#              RC4 keys only (the classic mistake)
 # Exports KRB5_CONFIG (the realm's krb5.conf) and KRB5CCNAME (under $T).
 
 AD_REALM=AD.TEST
@@ -130,6 +132,11 @@ dn = db.search(base=db.domain_dn(), expression="(sAMAccountName=rdpsvc)", attrs=
 db.modify_ldif("dn: %s\nchangetype: modify\nreplace: msDS-SupportedEncryptionTypes\n"
                "msDS-SupportedEncryptionTypes: 24\n" % dn)
 EOF
+    # rc4svc: an SPN on an account left at the default enctypes: RC4 keys only.
+    ad_tool user create rc4svc "$AD_SVC_PW"
+    ad_tool spn add TERMSRV/rc4.ad.test rc4svc
+    AD_RC4_KEYTAB=$D/rc4.keytab
+    ad_tool domain exportkeytab "$AD_RC4_KEYTAB" --principal=TERMSRV/rc4.ad.test
     AD_KEYTAB=$D/termsrv.keytab
     ad_tool domain exportkeytab "$AD_KEYTAB" --principal=TERMSRV/localhost
     if [ "$AD_FQDN" != localhost ] && [ -n "$AD_FQDN" ]; then

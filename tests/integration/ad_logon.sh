@@ -17,7 +17,9 @@
 #     the exported AES keytab of TERMSRV/localhost: ok, principal alice@AD.TEST;
 #     the same for the host's second SPN TERMSRV/<fqdn> (one keytab, two SPNs);
 #  7. (run first) the account mapping of acceptor/account_map.c resolved
-#     through libnss_winbind under nss_wrapper; kinit with the mapped principal.
+#     through libnss_winbind under nss_wrapper; kinit with the mapped principal;
+#  8. an RC4-only keytab (the SPN's account without AES enctypes) is named at
+#     start-up with the fix (msDS-SupportedEncryptionTypes, re-export).
 . "$(dirname "$0")/interop_lib.sh"
 il_init ad-logon
 . "$(dirname "$0")/ad_lib.sh"
@@ -129,9 +131,17 @@ krb_logon() {
         principal=alice@AD.TEST cred_type=password delivered=true eua=0
 }
 krb_logon krb localhost
+grep -q "warning: keytab" "$T/krb.log" && il_fail "a warning about the AES keytab"
 il_ok "Kerberos (kinit ticket, AD keytab, TERMSRV/localhost): ok"
 if [ "$AD_FQDN" != localhost ]; then
     krb_logon krbfqdn "$AD_FQDN"
     il_ok "Kerberos to the second SPN TERMSRV/$AD_FQDN (same keytab): ok"
 fi
+
+# 8. an RC4-only keytab is named at start-up, with the fix
+il_server rc4 --keytab "$AD_RC4_KEYTAB" --connections 1
+il_server_stop
+grep -q "warning: keytab .* only non-AES (RC4/DES) keys for TERMSRV/rc4.ad.test@AD.TEST.*msDS-SupportedEncryptionTypes" \
+    "$T/rc4.log" || il_fail "no clear warning for an RC4-only keytab"
+il_ok "RC4-only keytab: start-up warning names msDS-SupportedEncryptionTypes"
 exit 0
