@@ -19,7 +19,9 @@
 #  7. (run first) the account mapping of acceptor/account_map.c resolved
 #     through libnss_winbind under nss_wrapper; kinit with the mapped principal;
 #  8. an RC4-only keytab (the SPN's account without AES enctypes) is named at
-#     start-up with the fix (msDS-SupportedEncryptionTypes, re-export).
+#     start-up with the fix (msDS-SupportedEncryptionTypes, re-export);
+#  9. a TGT for AD.TEST in the session for an NTLM pass-through logon (conv)
+#     and a Kerberos logon (keyring hand-off to pam_credssp), via pam_krb5.
 . "$(dirname "$0")/interop_lib.sh"
 il_init ad-logon
 . "$(dirname "$0")/ad_lib.sh"
@@ -137,6 +139,61 @@ if [ "$AD_FQDN" != localhost ]; then
     krb_logon krbfqdn "$AD_FQDN"
     il_ok "Kerberos to the second SPN TERMSRV/$AD_FQDN (same keytab): ok"
 fi
+
+# 9. a TGT for the domain in the session, for an NTLM pass-through logon and
+#    a Kerberos logon: pam_krb5 against the DC's KDC with the delegated
+#    password; NSS names the user "alice" (a passwd file under nss_wrapper, as
+#    on a member with "winbind use default domain = yes" or SSSD short names).
+MODULE=$top_builddir/pam_credssp/.libs/pam_credssp.so
+il_need /usr/lib/x86_64-linux-gnu/libpam_wrapper.so /lib/x86_64-linux-gnu/security/pam_krb5.so
+[ -f "$MODULE" ] || il_fail "pam_credssp.so not built: $MODULE"
+printf 'alice:x:20001:20001:Alice:%s/home/alice:/bin/false\n' "$T" >"$T/sess-passwd"
+printf 'alice:x:20001:\n' >"$T/sess-group"
+mkdir -p "$T/cc" "$T/pam"
+chmod 1777 "$T/cc"
+cat >"$T/pam/ad-conv" <<EOS
+auth required pam_krb5.so ccache_dir=$T/cc keytab=$AD_KEYTAB retain_after_close
+account required pam_permit.so
+session required pam_permit.so
+EOS
+# the same with the keyring hand-off: pam_credssp first, pam_krb5 takes its password
+{
+    echo "auth required $MODULE keyring=process"
+    sed 's/pam_krb5.so /pam_krb5.so use_first_pass /' "$T/pam/ad-conv"
+} >"$T/pam/ad-keyring"
+printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$T/pam/other"
+SESS_WRAP="env LD_PRELOAD=libpam_wrapper.so:libnss_wrapper.so PAM_WRAPPER=1"
+SESS_WRAP="$SESS_WRAP PAM_WRAPPER_SERVICE_DIR=$T/pam NSS_WRAPPER_PASSWD=$T/sess-passwd"
+SESS_WRAP="$SESS_WRAP NSS_WRAPPER_GROUP=$T/sess-group"
+# tgt_in_session TAG: the report's exported cache holds alice's TGT for AD.TEST.
+tgt_in_session() {
+    il_expect_json "$T/$1.json" 1 outcome=ok pam=ok
+    _cc=$("$PY" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline()).get("krb5ccname") or "")' "$T/$1.json")
+    [ -n "$_cc" ] || il_fail "$1: no KRB5CCNAME exported"
+    [ "$(stat -c %u "${_cc#FILE:}")" = 20001 ] || il_fail "$1: cache not owned by alice"
+    klist -c "$_cc" >"$T/$1.klist" 2>&1 || il_fail "$1: klist $_cc"
+    grep -q "Default principal: alice@AD.TEST" "$T/$1.klist" || il_fail "$1: wrong principal"
+    grep -q "krbtgt/AD.TEST@AD.TEST" "$T/$1.klist" || il_fail "$1: no TGT for AD.TEST"
+}
+IL_SERVER_WRAP=$SESS_WRAP
+il_server ntlmsess --ntlm-passthrough --connections 1 --pam-service ad-conv --pam-session
+IL_SERVER_WRAP=
+timeout 30 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore +auth-only /u:alice /d:ADTEST \
+    "/p:$AD_ALICE_PW" >"$T/ntlmsess.out" 2>&1
+il_server_wait
+tgt_in_session ntlmsess
+il_ok "NTLM pass-through logon: TGT krbtgt/AD.TEST in the session (pam_krb5)"
+printf '%s\n' "$AD_ALICE_PW" | kinit alice >"$T/kinit.log" 2>&1 || il_fail "kinit alice"
+IL_SERVER_WRAP=$SESS_WRAP
+il_server krbsess --keytab "$AD_KEYTAB" --connections 1 --pam-service ad-keyring --pam-session \
+    --handoff keyring
+IL_SERVER_WRAP=
+CSSP_PASSWORD="$AD_ALICE_PW" timeout 20 "$PY" "$top_srcdir/tests/integration/spnego_client.py" \
+    --port "$PORT" --mech kerberos --user alice --domain AD.TEST --target TERMSRV@localhost \
+    --protocols 0x0B >"$T/krbsess.out" 2>&1
+il_server_wait
+tgt_in_session krbsess
+il_ok "Kerberos logon + keyring hand-off: TGT krbtgt/AD.TEST in the session (pam_credssp + pam_krb5)"
 
 # 8. an RC4-only keytab is named at start-up, with the fix
 il_server rc4 --keytab "$AD_RC4_KEYTAB" --connections 1
