@@ -55,6 +55,12 @@ ad_lock() {
     if "$PY" -c 'import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(("127.0.0.1",88))!=0)'; then
         il_skip "port 88 on 127.0.0.1 is taken (another KDC / DC is running)"
     fi
+    # The DC's winbindd takes the compiled-in socket: not on a host whose own
+    # winbindd (a domain member) answers there.
+    if "$PY" -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); sys.exit(s.connect_ex(sys.argv[1])!=0)' \
+        "$AD_WBPIPE" 2>/dev/null; then
+        il_skip "a winbindd answers at $AD_WBPIPE (this host is a domain member)"
+    fi
 }
 
 # ad_start: (lock,) provision, start, create the accounts and the keytab.
