@@ -100,7 +100,7 @@ EOF
     setsid samba -s "$AD_CONF" --foreground --no-process-group >"$D/samba.out" 2>&1 &
     AD_PID=$!
     _ok=0
-    for _ in $(seq 200); do
+    for _ in $(seq 600); do
         kill -0 "$AD_PID" 2>/dev/null || il_fail "samba exited at start"
         if wbinfo -p >/dev/null 2>&1 &&
             "$PY" -c 'import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(("127.0.0.1",88)))'; then
@@ -109,7 +109,7 @@ EOF
         fi
         sleep 0.1
     done
-    [ "$_ok" = 1 ] || il_fail "samba did not answer within 20 s"
+    [ "$_ok" = 1 ] || il_fail "samba did not answer within 60 s"
     [ "$(ps -o pgid= -p "$AD_PID" | tr -d ' ')" = "$AD_PID" ] ||
         il_fail "samba does not lead its own process group"
     ad_tool user create alice "$AD_ALICE_PW" --uid-number=20001 --gid-number=100
