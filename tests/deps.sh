@@ -70,9 +70,10 @@ fi
 
 # libpam-krb5's and libpam-winbind's postinsts add pam_krb5 / pam_winbind to
 # /etc/pam.d/common-*; the tests use private stacks only, so take them out of
-# the system stack again.
+# the system stack again.  --disable (not --remove) records the choice, so a
+# later pam-auth-update run (any PAM package's install or purge) keeps them out.
 if command -v pam-auth-update >/dev/null 2>&1; then
-    pam-auth-update --package --remove krb5 winbind || true
+    pam-auth-update --disable krb5 winbind || true
 fi
 # The packaged KDC and Samba services must not run nor start at boot: the tests
 # start their own throwaway KDC and DC.  (policy-rc.d kept the Samba ones from
