@@ -3,7 +3,8 @@
 #
 # Facts behind it: /work/shared/design/ACTIVE-DIRECTORY.md (Samba 4.17 from
 # Debian 12).  Everything lives under $T/ad; the DC listens on 127.0.0.1 only
-# and is stopped by its PID (its children by its process group).  One DC per host (fixed ports 88/389/445/...
+# and is stopped by its PID: its process group and every descendant (smbd and
+# winbindd make process groups of their own).  One DC per host (fixed ports 88/389/445/...
 # and the compiled-in winbind socket /run/samba/winbindd/pipe): ad_start
 # takes an exclusive flock on AD_LOCK for the life of the test, so tests of
 # one `make -j2 check` run one after the other.  The host's nsswitch.conf and
@@ -155,15 +156,38 @@ ad_tool() {
     samba-tool "$@" -s "$AD_CONF" >>"$D/tool.log" 2>&1 || il_fail "samba-tool $*"
 }
 
+# ad_descendants PID: the pids of every process below PID (by parent pid).
+ad_descendants() {
+    ps -e -o pid=,ppid= | awk -v root="$1" '
+        { parent[$1] = $2 }
+        END {
+            for (p in parent) {
+                q = p
+                for (i = 0; i < 64 && q != "" && q != root && q > 1; i++) q = parent[q]
+                if (q == root && p != root) print p
+            }
+        }'
+}
+
 # ad_stop: stop the DC by PID (SIGTERM, then SIGKILL after 5 s), release the
 # lock, fail when the host's nsswitch.conf / pam.d/common-* changed.
 ad_stop() {
     if [ -n "$AD_PID" ]; then
+        # samba's helpers may leave its process group (tfork): take the
+        # descendants by parent pid first, and wait for each of them too.
+        _desc=$(ad_descendants "$AD_PID")
         kill "$AD_PID" 2>/dev/null
         for _ in $(seq 50); do kill -0 -- "-$AD_PID" 2>/dev/null || break; sleep 0.1; done
         kill -9 -- "-$AD_PID" 2>/dev/null
         wait "$AD_PID" 2>/dev/null
-        for _ in $(seq 20); do kill -0 -- "-$AD_PID" 2>/dev/null || break; sleep 0.1; done
+        for _i in $(seq 30); do
+            _alive=""
+            for p in $_desc; do kill -0 "$p" 2>/dev/null && _alive="$_alive $p"; done
+            [ -z "$_alive" ] && break
+            # shellcheck disable=SC2086
+            [ "$_i" = 20 ] && kill -9 $_alive 2>/dev/null
+            sleep 0.1
+        done
         AD_PID=""
     fi
     exec 9>&-
