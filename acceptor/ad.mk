@@ -13,3 +13,10 @@ TESTS += tests/unit/acceptor/test_account_map
 tests_unit_acceptor_test_account_map_SOURCES = tests/unit/acceptor/test_account_map.c
 tests_unit_acceptor_test_account_map_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_account_map_LDADD = $(UNIT_LDADD)
+
+# The start-up checks (winbind probe, keytab enctypes) without a DC.
+check_PROGRAMS += tests/unit/acceptor/test_ad_checks
+TESTS += tests/unit/acceptor/test_ad_checks
+tests_unit_acceptor_test_ad_checks_SOURCES = tests/unit/acceptor/test_ad_checks.c
+tests_unit_acceptor_test_ad_checks_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_ad_checks_LDADD = $(UNIT_LDADD)
