@@ -7,9 +7,10 @@
  * Names compare ASCII-case-insensitively (Windows account names are case
  * insensitive; non-ASCII must match exactly).  The delegated name may be
  * "user", "DOMAIN\user" (empty domain field) or "user@domain" (UPN).
- *   NTLM  principal "DOMAIN\user" or "user": user parts equal; when both
- *         domains are given they are equal, or the delegated domain is a DNS
- *         name whose first label equals the NTLM domain.
+ *   NTLM  principal "DOMAIN\user", "user", or a UPN "user@dns.domain" sent
+ *         as the user name with no domain (then the DNS domain is the NTLM
+ *         side's domain): user parts equal; when both domains are given they
+ *         are equal, or one is a DNS name whose first label equals the other.
  *   Kerberos principal "user@REALM" (single component): user parts equal; the
  *         delegated domain is empty, the realm, or the realm's first label.
  */
@@ -56,8 +57,11 @@ struct split_name {
     size_t domain_len;
 };
 
-/* Split the delegated (domain, user) into parts, honouring DOM\user and UPNs. */
-static void
+/*
+ * Split the delegated (domain, user) into parts, honouring DOM\user and UPNs;
+ * false when a part a separator promises is empty ("alice@", "\\alice").
+ */
+static bool
 split_delegated(const char *user, const char *domain, struct split_name *out)
 {
     const char *sep;
@@ -67,7 +71,7 @@ split_delegated(const char *user, const char *domain, struct split_name *out)
     out->domain = domain != NULL ? domain : "";
     out->domain_len = strlen(out->domain);
     if (out->domain_len != 0)
-        return;
+        return out->user_len != 0;
     if ((sep = strchr(user, '\\')) != NULL) {
         out->domain = user;
         out->domain_len = (size_t)(sep - user);
@@ -77,7 +81,10 @@ split_delegated(const char *user, const char *domain, struct split_name *out)
         out->user_len = (size_t)(sep - user);
         out->domain = sep + 1;
         out->domain_len = strlen(sep + 1);
+    } else {
+        return out->user_len != 0;
     }
+    return out->user_len != 0 && out->domain_len != 0;
 }
 
 credssp_error
@@ -92,7 +99,8 @@ cssp_identity_check(unsigned mech, const char *principal, const char *user,
     if (principal == NULL || user == NULL || user[0] == '\0' ||
         strlen(principal) > NAME_MAX_LEN || strlen(user) > NAME_MAX_LEN)
         return CREDSSP_E_IDENTITY_MISMATCH;
-    split_delegated(user, domain, &d);
+    if (!split_delegated(user, domain, &d))
+        return CREDSSP_E_IDENTITY_MISMATCH;
     if (mech == CREDSSP_MECH_KERBEROS) {
         sep = strrchr(principal, '@');
         if (sep == NULL || memchr(principal, '/', (size_t)(sep - principal)) != NULL)
@@ -114,6 +122,14 @@ cssp_identity_check(unsigned mech, const char *principal, const char *user,
     adom_len = sep != NULL ? (size_t)(sep - principal) : 0;
     auser = sep != NULL ? sep + 1 : principal;
     auser_len = strlen(auser);
+    if (adom_len == 0 && (sep = strrchr(auser, '@')) != NULL) {
+        /* A UPN sent as the NTLM user name with no domain: user@dns.domain. */
+        adom = sep + 1;
+        adom_len = strlen(adom);
+        auser_len = (size_t)(sep - auser);
+        if (auser_len == 0 || adom_len == 0)
+            return CREDSSP_E_IDENTITY_MISMATCH;
+    }
     if (!name_equal(d.user, d.user_len, auser, auser_len))
         return CREDSSP_E_IDENTITY_MISMATCH;
     if (d.domain_len != 0 && adom_len != 0 &&

@@ -19,7 +19,10 @@
 #include "conffile.h"
 #include "loop.h"
 #include "frontend.h"
+#include "keytab_check.h"
+#include "report.h"
 #include "server.h"
+#include "winbind_probe.h"
 
 enum {
     OPT_RA = 0x100,
@@ -31,7 +34,8 @@ enum {
     OPT_PAM_SESSION,
     OPT_HANDOFF,
     OPT_NTLM_PLAIN,
-    OPT_WORKERS
+    OPT_WORKERS,
+    OPT_NTLM_PASSTHROUGH
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +43,7 @@ static const struct option long_opts[] = {
     { "cert", required_argument, NULL, 'c' },
     { "key", required_argument, NULL, 'k' },
     { "ntlm-keyfile", required_argument, NULL, 'n' },
+    { "ntlm-passthrough", no_argument, NULL, OPT_NTLM_PASSTHROUGH },
     { "keytab", required_argument, NULL, 't' },
     { "min-version", required_argument, NULL, 'V' },
     { "connections", required_argument, NULL, 'N' },
@@ -103,6 +108,10 @@ usage(FILE *f)
 "  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
 "                          an index (reloaded when it changes or on SIGHUP)\n"
 "  --ntlm-keyfile-plain    let gss-ntlmssp re-read the file on every login instead\n"
+"  --ntlm-passthrough      NTLM through the host's winbindd (a domain member:\n"
+"                          no NT hash on the host); refuses to start when\n"
+"                          winbindd is not reachable.  Without a key file this\n"
+"                          is the default, then unreachable is only a warning\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
 "  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
@@ -175,6 +184,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         case OPT_NO_HYBRID_EX: opt->hybrid_ex = false; break;
         case OPT_PAM_SESSION: opt->pam_session = true; break;
         case OPT_NTLM_PLAIN: opt->ntlm_keyfile_plain = true; break;
+        case OPT_NTLM_PASSTHROUGH: opt->ntlm_passthrough = true; break;
         case OPT_HANDOFF:
             if (strcmp(optarg, "keyring") == 0) {
                 opt->handoff_keyring = true;
@@ -249,6 +259,11 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         fprintf(stderr, "credssp-server: --pam-session / --handoff need --pam-service\n");
         return -1;
     }
+    if (opt->ntlm_passthrough && opt->ntlm_keyfile != NULL) {
+        fprintf(stderr, "credssp-server: --ntlm-passthrough and --ntlm-keyfile exclude "
+                        "each other\n");
+        return -1;
+    }
     if ((opt->cert_file == NULL) != (opt->key_file == NULL)) {
         fprintf(stderr, "credssp-server: --cert and --key go together\n");
         return -1;
@@ -264,6 +279,51 @@ check_args(int argc, char **argv)
 
     memset(&scratch, 0, sizeof(scratch));
     return parse_args(argc, argv, &scratch);
+}
+
+/*
+ * Where NTLM responses are verified: the key file, or winbindd (pass-through).
+ * Pass-through asked for explicitly needs a reachable winbindd; implied (no
+ * key file) an unreachable one is a warning, since Kerberos may be all the
+ * admin wants.  The choice goes into every report ("ntlm_source").  0 = go on.
+ */
+static int
+choose_ntlm_source(const struct server_opts *o)
+{
+    char why[512];
+
+    if (o->tls_only)
+        return 0;
+    if (o->ntlm_keyfile != NULL) {
+        report_set_ntlm_source("keyfile");
+        fprintf(stderr, "credssp-server: NTLM: NT hashes from %s\n", o->ntlm_keyfile);
+        return 0;
+    }
+    report_set_ntlm_source("winbind");
+    if (cssp_winbind_probe(NULL, why, sizeof(why)) == CREDSSP_OK) {
+        fprintf(stderr, "credssp-server: NTLM: pass-through to winbindd (%s)\n",
+                WINBIND_PIPE_PATH);
+        return 0;
+    }
+    if (o->ntlm_passthrough) {
+        fprintf(stderr, "credssp-server: --ntlm-passthrough: %s\n", why);
+        return -1;
+    }
+    fprintf(stderr, "credssp-server: warning: no --ntlm-keyfile, and %s; NTLM logons will "
+                    "fail\n", why);
+    return 0;
+}
+
+/* A keytab without AES TERMSRV keys is named, with its fix, at start-up. */
+static void
+check_keytab(const struct server_opts *o)
+{
+    char why[768];
+
+    if (o->tls_only || o->keytab == NULL)
+        return;
+    if (cssp_keytab_check(o->keytab, why, sizeof(why)) != CREDSSP_OK)
+        fprintf(stderr, "credssp-server: warning: %s\n", why);
 }
 
 /* Build and prepare the shared acceptor configuration. */
@@ -308,6 +368,9 @@ main(int argc, char **argv)
     srv.policy.allow_restricted_admin = srv.opt.allow_restricted_admin;
     srv.policy.allow_remote_guard = srv.opt.allow_remote_guard;
 
+    if (choose_ntlm_source(&srv.opt) != 0)
+        return 1;
+    check_keytab(&srv.opt);
     ret = cert_make_ssl_ctx(srv.opt.cert_file, srv.opt.key_file, &srv.ssl_ctx);
     if (ret != CREDSSP_OK) {
         fprintf(stderr, "credssp-server: TLS set-up: %s\n", credssp_strerror(ret));

@@ -15,6 +15,14 @@
 
 #define HUMAN_MAX_LINE 4096u
 
+static const char *ntlm_source;   /* set once at start-up (report_set_ntlm_source) */
+
+void
+report_set_ntlm_source(const char *source)
+{
+    ntlm_source = source;
+}
+
 /* "0xC000006D" style hex for NTSTATUS and protocol masks. */
 static void
 hex32(char out[11], uint32_t v, bool upper)
@@ -46,6 +54,8 @@ emit_json(const struct conn_report *r)
     else
         json_null(&j, "credssp_version");
     json_str(&j, "mech", r->mech);
+    if (ntlm_source != NULL)
+        json_str(&j, "ntlm_source", ntlm_source);
     json_bool(&j, "spnego", r->spnego);
     json_str(&j, "binding", r->binding);
     json_str(&j, "user", r->user);
@@ -101,6 +111,7 @@ emit_human(const struct conn_report *r)
         json_human_word(&w, "version", num);
     }
     json_human_word(&w, "mech", r->mech);
+    json_human_word(&w, "ntlm_source", ntlm_source);
     if (r->spnego >= 0)
         json_human_word(&w, "spnego", r->spnego ? "yes" : "no");
     json_human_word(&w, "binding", r->binding);

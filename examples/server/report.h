@@ -51,6 +51,12 @@ struct conn_report {
  */
 void report_fill(struct conn_report *rep, const credssp_result *r, bool complete);
 
+/*
+ * Where this server verifies NTLM ("keyfile", "winbind"; a static string set
+ * once at start-up): reported as "ntlm_source" in every report.  NULL = omit.
+ */
+void report_set_ntlm_source(const char *source);
+
 /* Emit the report: a JSON line on stdout, or a human line on stderr. */
 void report_emit(const struct conn_report *r, bool json);
 

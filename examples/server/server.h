@@ -47,6 +47,7 @@ struct server_opts {
     const char *key_file;
     const char *ntlm_keyfile;
     bool ntlm_keyfile_plain;    /* --ntlm-keyfile-plain: no index */
+    bool ntlm_passthrough;         /* --ntlm-passthrough: NTLM via winbindd, checked at start */
     const char *keytab;
     const char *pam_service;       /* PAM login of the delegated credential (pamjob.c) */
     bool pam_session;              /* full login incl. session, not just auth + account */

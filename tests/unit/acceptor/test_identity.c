@@ -34,6 +34,30 @@ test_ntlm(void **state)
     NO(CREDSSP_MECH_NTLM, NULL, "alice", "");
 }
 
+/*
+ * NTLM with a UPN as the user name and no domain (xfreerdp /u:alice@ad.test):
+ * gss-ntlmssp names the principal "\\alice@ad.test"; the DC resolved the UPN.
+ * Measured against Samba AD: identity_mismatch before the UPN rule.
+ */
+static void
+test_ntlm_upn(void **state)
+{
+    (void)state;
+    OK(CREDSSP_MECH_NTLM, "\\alice@ad.test", "alice@ad.test", "");
+    OK(CREDSSP_MECH_NTLM, "\\alice@ad.test", "ALICE@AD.TEST", "");
+    OK(CREDSSP_MECH_NTLM, "\\alice@ad.test", "alice", "ad.test");
+    OK(CREDSSP_MECH_NTLM, "alice@ad.test", "alice@ad.test", "");
+    OK(CREDSSP_MECH_NTLM, "\\alice@ad.test", "alice", "");
+    NO(CREDSSP_MECH_NTLM, "\\alice@ad.test", "bob@ad.test", "");
+    NO(CREDSSP_MECH_NTLM, "\\alice@ad.test", "alice@other.test", "");
+    NO(CREDSSP_MECH_NTLM, "\\alice@ad.test", "OTHER\\alice", "");
+    NO(CREDSSP_MECH_NTLM, "\\alice@ad.test", "alice@", "");
+    NO(CREDSSP_MECH_NTLM, "\\@ad.test", "@ad.test", "");
+    NO(CREDSSP_MECH_NTLM, "\\alice@", "alice", "");
+    /* a domain given with the NTLM user name: no UPN split on that side */
+    NO(CREDSSP_MECH_NTLM, "ADTEST\\alice@ad.test", "alice", "ADTEST");
+}
+
 static void
 test_kerberos(void **state)
 {
@@ -55,6 +79,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ntlm),
+        cmocka_unit_test(test_ntlm_upn),
         cmocka_unit_test(test_kerberos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
