@@ -9,6 +9,8 @@
 #      under ASan + UBSan (leaks are errors);
 #   3. builds the libFuzzer targets with clang in build/fuzz and runs each for
 #      FUZZ_SECONDS (default 20) over its corpus.
+# Every build is configured with --enable-werror: a compiler warning fails it
+# (a plain ./configure leaves warnings as warnings).
 # Prints one closing line "N passed, N failed" and exits non-zero on any failure.
 # Set CREDSSP_SKIP_ASAN=1 or CREDSSP_SKIP_FUZZ=1 to skip a stage locally.
 set -uo pipefail
@@ -78,18 +80,18 @@ note "dependencies"
 note "autogen"
 ./autogen.sh >/dev/null 2>&1 || { echo "autogen.sh failed"; exit 1; }
 
-run_build check
+run_build check --enable-werror
 
 if [ "${CREDSSP_SKIP_ASAN:-0}" != 1 ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-        run_build asan --enable-sanitizers
+        run_build asan --enable-sanitizers --enable-werror
 fi
 
 if [ "${CREDSSP_SKIP_FUZZ:-0}" != 1 ]; then
     dir="$top/build/fuzz"
     note "build/fuzz: clang --enable-fuzzing"
     rm -rf "$dir" && mkdir -p "$dir"
-    if (cd "$dir" && CC=clang "$top/configure" -q --enable-fuzzing &&
+    if (cd "$dir" && CC=clang "$top/configure" -q --enable-fuzzing --enable-werror &&
         make -j"$jobs" fuzz-targets >make.log 2>&1); then
         if LSAN_OPTIONS="suppressions=$top/tests/lsan.supp" \
             FUZZ_BUILD="$dir" "$top/tests/fuzz/smoke.sh" "${FUZZ_SECONDS:-20}"; then
