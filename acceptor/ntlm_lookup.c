@@ -1,6 +1,6 @@
 /*
- * ntlm_lookup.c - NT hashes from an application callback (ARCHITECTURE.md
- * decision 4): gss-ntlmssp has no in-memory acceptor API (GSSAPI.md §2.4),
+ * ntlm_lookup.c - NT hashes from an application callback (docs/GSSAPI.md
+ * §2.5): gss-ntlmssp has no in-memory acceptor API (docs/GSSAPI.md §2.4),
  * so each exchange gets its own acceptor credential whose key file is a
  * private memfd, filled with exactly one line once the client has named
  * itself.  The hash never touches a disk.
@@ -11,7 +11,7 @@
  * as the responseToken of a SPNEGO NegTokenResp (RFC 4178 4.2.2).  Only these
  * two names are read; verifying the message is gss-ntlmssp's job.  The entry
  * is written with the domain exactly as the client sent it, which also
- * sidesteps gss-ntlmssp's case-sensitive NTOWFv2 domain (GSSAPI.md §2.2).
+ * sidesteps gss-ntlmssp's case-sensitive NTOWFv2 domain (docs/GSSAPI.md §2.2).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -26,3 +26,8 @@ warnings:
 	$(MAKE) $(AM_MAKEFLAGS) WARN_CFLAGS='$(WARN_CFLAGS) -Werror' $(check_PROGRAMS) \
 		$(check_LTLIBRARIES)
 .PHONY: warnings
+
+# Every *.md file, docs/ path and doc section a comment, script or doc cites
+# exists in the repository.
+dist_check_SCRIPTS += tests/style/doc_refs.sh
+TESTS += tests/style/doc_refs.sh
