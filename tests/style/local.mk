@@ -31,3 +31,7 @@ warnings:
 # exists in the repository.
 dist_check_SCRIPTS += tests/style/doc_refs.sh
 TESTS += tests/style/doc_refs.sh
+
+# Which folder may include which headers (docs/DEVELOPMENT.md, "Layout").
+dist_check_SCRIPTS += tests/style/includes.sh
+TESTS += tests/style/includes.sh
