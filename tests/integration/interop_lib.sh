@@ -109,7 +109,7 @@ il_server() {
     _wrap=${IL_SERVER_WRAP:-}
     if [ -n "$_wrap" ] && il_asan_binary "$SERVER"; then
         # An ASan build must have its runtime first in a preload list, and
-        # pam_wrapper must not use RTLD_DEEPBIND then (docs/TESTING.md §1.8).
+        # pam_wrapper must not use RTLD_DEEPBIND then (docs/TESTING.md §1.4).
         _wrap=$(printf '%s' "$_wrap" | sed "s|LD_PRELOAD=|PAM_WRAPPER_DISABLE_DEEPBIND=1 LD_PRELOAD=$(il_asan_runtime):|")
     fi
     # shellcheck disable=SC2086
