@@ -5,6 +5,7 @@
 #   <name>.md        a cited Markdown file; a bare name is looked up in the
 #                    top directory, in docs/ and beside the citing file; a name
 #                    with a directory relative to the top or to the citing file;
+#                    an absolute path (an installed copy) by its name in docs/;
 #   <name>.md §N.M   (also "section N" or a bare "N.M") the cited file has a
 #                    heading that starts with N.M, so a renumbered section is
 #                    caught;
@@ -37,6 +38,7 @@ resolve() {
     name=${2#./}
     dir=$(dirname "$1")
     case $name in
+    /*) set -- "docs/${name##*/}" ;;              # an installed copy, e.g. /usr/share/doc/...
     */*) set -- "$name" "$dir/$name" ;;
     *) set -- "$name" "docs/$name" "$dir/$name" ;;
     esac
