@@ -11,7 +11,7 @@
  * as the responseToken of a SPNEGO NegTokenResp (RFC 4178 4.2.2).  Only these
  * two names are read; verifying the message is gss-ntlmssp's job.  The entry
  * is written with the domain exactly as the client sent it, which also
- * sidesteps gss-ntlmssp's case-sensitive NTOWFv2 domain (docs/GSSAPI.md §2.2).
+ * sidesteps gss-ntlmssp's case-sensitive NTOWFv2 domain (GSSAPI.md §2.2).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,8 +9,6 @@
 #      under ASan + UBSan (leaks are errors);
 #   3. builds the libFuzzer targets with clang in build/fuzz and runs each for
 #      FUZZ_SECONDS (default 20) over its corpus.
-# Every build is configured with --enable-werror: a compiler warning fails it
-# (a plain ./configure leaves warnings as warnings).
 # Prints one closing line "N passed, N failed" and exits non-zero on any failure.
 # Set CREDSSP_SKIP_ASAN=1 or CREDSSP_SKIP_FUZZ=1 to skip a stage locally.
 set -uo pipefail
@@ -53,7 +51,9 @@ show_failures() {
     done < <(find "$dir" -name '*.trs' | sort)
 }
 
-# configure + make + make check in build/$1 with extra configure args.
+# configure + make + make check in build/$1 with extra configure args.  Every
+# build is configured with --enable-werror: a compiler warning fails it (a
+# plain ./configure leaves warnings as warnings).
 run_build() {
     local name=$1
     shift
