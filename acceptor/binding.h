@@ -1,6 +1,6 @@
 /*
  * binding.h - the pubKeyAuth binding of the SPNEGO keys to the TLS key
- * (MS-CSSP 3.1.5, PROTOCOL.md §2).
+ * (MS-CSSP 3.1.5, docs/PROTOCOL.md §2).
  */
 #ifndef CSSP_BINDING_H
 #define CSSP_BINDING_H

@@ -2,7 +2,7 @@
  * config.h - the shared, read-only-once-prepared acceptor configuration.
  *
  * One credssp_config serves many engines: the GSS acceptor credential
- * (ARCHITECTURE.md decision 5, GSSAPI.md "recommended acceptor credential")
+ * (docs/GSSAPI.md §1: one credential for every mechanism)
  * and the TLS context are made once, in credssp_config_prepare().
  */
 #ifndef CSSP_CONFIG_H

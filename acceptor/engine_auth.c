@@ -1,6 +1,6 @@
 /*
  * engine_auth.c - one handler per CredSSP server stage (MS-CSSP 3.1.5,
- * PROTOCOL.md §6.2).
+ * docs/PROTOCOL.md §6.2).
  *
  * Versions: we always announce 6; the behaviour in force is min(client, 6);
  * the client's version may not change between its messages.  errorCode is

@@ -1,5 +1,5 @@
 /*
- * gss.c - GSSAPI acceptor glue for CredSSP (MS-CSSP 3.1.5; GSSAPI.md).
+ * gss.c - GSSAPI acceptor glue for CredSSP (MS-CSSP 3.1.5; docs/GSSAPI.md).
  *
  * One acceptor credential serves SPNEGO(Kerberos), SPNEGO(NTLM), raw NTLM
  * and raw Kerberos: gss_acquire_cred_from(TERMSRV host-based name without a
@@ -278,7 +278,7 @@ cssp_gss_spnego_offers(const uint8_t *tok, size_t len, unsigned allowed)
  * Interop shim: impacket 0.10 (rdp_check.py) sends a 32-byte NEGOTIATE with no
  * VERSION field; gss-ntlmssp requires the 40-byte form.  Appending 8 zero bytes
  * (an empty VERSION) is safe because such a client sends no MIC over its
- * NEGOTIATE (GSSAPI.md §3).  Returns a malloc'd padded copy or NULL.
+ * NEGOTIATE (docs/GSSAPI.md §3).  Returns a malloc'd padded copy or NULL.
  */
 static uint8_t *
 pad_short_negotiate(const uint8_t *in, size_t len)

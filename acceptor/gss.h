@@ -1,9 +1,9 @@
 /*
  * gss.h - the GSSAPI side of the acceptor: MIT mechglue + gss-ntlmssp.
  *
- * Token dispatch (PROTOCOL.md §6.1, MS-CSSP 3.1.5): raw NTLMSSP, SPNEGO
+ * Token dispatch (docs/PROTOCOL.md §6.1, MS-CSSP 3.1.5): raw NTLMSSP, SPNEGO
  * (RFC 4178 / MS-SPNG) or a raw Kerberos GSS token (RFC 4121).  Wrap and
- * unwrap in the SSPI layout CredSSP uses (PROTOCOL.md §3).
+ * unwrap in the SSPI layout CredSSP uses (docs/PROTOCOL.md §3).
  */
 #ifndef CSSP_GSS_H
 #define CSSP_GSS_H

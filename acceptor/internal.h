@@ -2,8 +2,9 @@
  * internal.h - definitions shared by the library's own files (never installed).
  *
  * Every internal symbol is hidden: the library is compiled with
- * -fvisibility=hidden and only CREDSSP_API functions of include/credssp.h are
- * exported.  Internal names use the cssp_ prefix.
+ * -fvisibility=hidden and only CREDSSP_API functions of the installed headers
+ * (include/credssp.h, include/credssp_pam.h) are exported; tests/style/exports.sh
+ * checks it.  Internal names use the cssp_ prefix.
  */
 #ifndef CSSP_INTERNAL_H
 #define CSSP_INTERNAL_H

@@ -1,6 +1,6 @@
 /*
  * keyfile.c - the smbpasswd-format NTLM key file as gss-ntlmssp 1.2 reads it
- * (src/gss_creds.c get_user_file_creds; design/GSSAPI.md 2.1, 2.2): record
+ * (src/gss_creds.c get_user_file_creds; docs/GSSAPI.md §2.1, §2.2): record
  * splitting, the lookup rule, line formatting, name checks, and the memfd
  * one-entry key file that keeps per-authentication hashes off the disk.
  * The format and the rules are described in keyfile.h and docs/NTLM-KEYS.md;

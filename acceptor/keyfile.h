@@ -5,7 +5,7 @@
  * Implements MS-NLMP 3.3.1 NTOWFv1 (NT hash = MD4(UTF-16LE(password))) and
  * the key file that gss-ntlmssp 1.2 reads for an acceptor credential
  * (cred store key "ntlmssp_keyfile", src/gss_creds.c get_user_file_creds;
- * see docs/NTLM-KEYS.md and design/GSSAPI.md section 2).
+ * see docs/NTLM-KEYS.md and docs/GSSAPI.md §2).
  *
  * Line format we write (smbpasswd, extended with an optional domain):
  *
@@ -37,7 +37,7 @@
  *   a UTF-8 locale.  For non-ASCII names we are therefore stricter.
  *
  * The domain trap: gss-ntlmssp computes NTOWFv2 with the domain stored in the
- * matched entry (GSSAPI.md 2.2), so a client that types the domain in another
+ * matched entry (docs/GSSAPI.md §2.2), so a client that types the domain in another
  * case fails although the lookup matched.  An entry without a domain, read as
  * an acceptor "ntlmssp_keyfile", keeps the client's domain instead: every
  * client domain authenticates (measured, tests/integration/test_keyfile_gss.c).

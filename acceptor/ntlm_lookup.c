@@ -1,6 +1,6 @@
 /*
- * ntlm_lookup.c - NT hashes from an application callback (ARCHITECTURE.md
- * decision 4): gss-ntlmssp has no in-memory acceptor API (GSSAPI.md §2.4),
+ * ntlm_lookup.c - NT hashes from an application callback (docs/GSSAPI.md
+ * §2.5): gss-ntlmssp has no in-memory acceptor API (docs/GSSAPI.md §2.4),
  * so each exchange gets its own acceptor credential whose key file is a
  * private memfd, filled with exactly one line once the client has named
  * itself.  The hash never touches a disk.

@@ -6,8 +6,10 @@
  * (MIT GSSAPI + gss-ntlmssp), the pubKeyAuth binding to the TLS key
  * (MS-CSSP 3.1.5) and the delegated credentials (MS-CSSP 2.2.1.2).
  *
- * This is the only installed header.  Every type is opaque; every function
- * that can fail returns a credssp_error.  Nothing here ever prints a secret.
+ * One of two installed headers: the PAM side (conversation helper, in-process
+ * login, keyring hand-off) is in credssp_pam.h.  Every type is opaque; every
+ * function that can fail returns a credssp_error.  Nothing here ever prints a
+ * secret.
  */
 #ifndef CREDSSP_H
 #define CREDSSP_H

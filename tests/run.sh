@@ -58,7 +58,9 @@ show_failures() {
     done < <(find "$dir" -name '*.trs' | sort)
 }
 
-# configure + make + make check in build/$1 with extra configure args.
+# configure + make + make check in build/$1 with extra configure args.  Every
+# build is configured with --enable-werror: a compiler warning fails it (a
+# plain ./configure leaves warnings as warnings).
 run_build() {
     local name=$1
     shift
@@ -85,18 +87,18 @@ note "dependencies"
 note "autogen"
 ./autogen.sh >/dev/null 2>&1 || { echo "autogen.sh failed"; exit 1; }
 
-run_build check
+run_build check --enable-werror
 
 if [ "${CREDSSP_SKIP_ASAN:-0}" != 1 ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-        run_build asan --enable-sanitizers
+        run_build asan --enable-sanitizers --enable-werror
 fi
 
 if [ "${CREDSSP_SKIP_FUZZ:-0}" != 1 ]; then
     dir="$top/build/fuzz"
     note "build/fuzz: clang --enable-fuzzing"
     rm -rf "$dir" && mkdir -p "$dir"
-    if (cd "$dir" && CC=clang "$top/configure" -q --enable-fuzzing &&
+    if (cd "$dir" && CC=clang "$top/configure" -q --enable-fuzzing --enable-werror &&
         make -j"$jobs" fuzz-targets >make.log 2>&1); then
         if LSAN_OPTIONS="suppressions=$top/tests/lsan.supp" \
             FUZZ_BUILD="$dir" "$top/tests/fuzz/smoke.sh" "${FUZZ_SECONDS:-20}"; then

@@ -213,7 +213,7 @@ x224_parse_cr(const uint8_t *frame, size_t len, struct x224_cr *out)
 }
 
 /*
- * The selection rule of PROTOCOL.md 8.1: HYBRID_EX when asked and allowed,
+ * The selection rule of docs/PROTOCOL.md §8.1: HYBRID_EX when asked and allowed,
  * else HYBRID, else (baseline mode only) SSL, else HYBRID_REQUIRED_BY_SERVER.
  * Restricted Admin / Remote Guard are confirmed only when asked and allowed.
  */

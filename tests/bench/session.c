@@ -1,7 +1,7 @@
 /*
  * session.c - one connection's session after X.224 (see session.h): a
  * CredSSP v6 raw-NTLM login with password credentials through the test
- * client (MS-CSSP 3.1.5 flow A, PROTOCOL.md §6.1), or the TLS handshake of
+ * client (MS-CSSP 3.1.5 flow A, docs/PROTOCOL.md §6.1), or the TLS handshake of
  * the --tls-only baseline.  DONE means the client has nothing more to say:
  * authInfo queued, or the client Finished queued.
  */

@@ -1,6 +1,6 @@
 /*
  * x224c.c - X.224 Connection Request / Confirm for credssp-bench
- * (MS-RDPBCGR 2.2.1.1 and 2.2.1.2; PROTOCOL.md §8.1).  Built with the
+ * (MS-RDPBCGR 2.2.1.1 and 2.2.1.2; docs/PROTOCOL.md §8.1).  Built with the
  * bounded writer and parsed with the bounded reader of acceptor/buf.h.
  *
  *   CR: 03 00 LL LL | LI E0 0000 0000 00 | "Cookie: mstshash=bench\r\n" |

@@ -4,7 +4,7 @@
  * Sans-I/O like the engine: the test feeds the bytes the server sent and
  * sends what cssp_cli_output() returns.  The client runs a TLS client over
  * OpenSSL memory BIOs (no certificate verification; the binding covers the
- * SubjectPublicKey BIT STRING contents, PROTOCOL.md §2.1), a GSSAPI initiator
+ * SubjectPublicKey BIT STRING contents, docs/PROTOCOL.md §2.1), a GSSAPI initiator
  * (MIT mechglue: raw NTLM and SPNEGO(NTLM) through gss-ntlmssp, raw Kerberos
  * and SPNEGO(Kerberos) through krb5) and the MS-CSSP 3.1.5 client state
  * machine with the library's own codec.  Faults can be injected for the

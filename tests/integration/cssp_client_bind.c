@@ -1,6 +1,6 @@
 /*
  * cssp_client_bind.c - the pubKeyAuth values as a client computes and checks
- * them (MS-CSSP 3.1.5, PROTOCOL.md §2.2), written independently of the
+ * them (MS-CSSP 3.1.5, docs/PROTOCOL.md §2.2), written independently of the
  * library's binding.c so the loopback test cross-checks it:
  *   v5+: SHA-256(magic incl. NUL (38 bytes) || clientNonce || SubjectPublicKey)
  *   v2-4: the SubjectPublicKey itself; the server answers with byte 0 + 1.

@@ -1,6 +1,6 @@
 /*
  * cssp_client_creds.c - the authInfo plaintext the test client delegates
- * (MS-CSSP 2.2.1.2, PROTOCOL.md §4): TSPasswordCreds, TSSmartCardCreds,
+ * (MS-CSSP 2.2.1.2, docs/PROTOCOL.md §4): TSPasswordCreds, TSSmartCardCreds,
  * Restricted Admin in both encodings (three empty strings; 30 00),
  * TSRemoteGuardCreds with 0, 1 or n supplemental packages, or raw bytes.
  * Encoded with the library's codec (cssp_ts_credentials_encode), except the

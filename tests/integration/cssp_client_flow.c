@@ -1,6 +1,6 @@
 /*
  * cssp_client_flow.c - the test CredSSP client's state machine (MS-CSSP 3.1.5,
- * PROTOCOL.md §6 from the client's side):
+ * docs/PROTOCOL.md §6 from the client's side):
  *
  *   TLS        handshake over memory BIOs; then take the server key, first token
  *   NEGO       send negoTokens; when the mechanism can protect messages, the

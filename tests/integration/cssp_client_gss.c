@@ -1,13 +1,13 @@
 /*
  * cssp_client_gss.c - the test client's GSSAPI initiator (MIT mechglue).
  *
- * Credentials (GSSAPI.md §2.4): NTLM from a cred store
+ * Credentials (docs/GSSAPI.md §2.4): NTLM from a cred store
  * {ntlmssp_domain, ntlmssp_password} for a GSS_C_NT_USER_NAME; SPNEGO(NTLM)
  * uses the same store acquired for {SPNEGO} and gss_set_neg_mechs({NTLM});
  * Kerberos uses the default ccache (KRB5CCNAME), SPNEGO(Kerberos) restricted
  * with gss_set_neg_mechs({krb5}).
  *
- * Wrap (PROTOCOL.md §3, GSSAPI.md §6.3): NTLM gss_wrap gives the SSPI layout
+ * Wrap (docs/PROTOCOL.md §3, docs/GSSAPI.md §6.3): NTLM gss_wrap gives the SSPI layout
  * (16-byte signature || RC4 data); Kerberos either gss_wrap_iov(HEADER, DATA,
  * PADDING) = Windows EncryptMessage layout (60-byte header, EC=0, RRC=28) or
  * plain gss_wrap (RRC=0).  Unwrap is gss_unwrap on token || data.

@@ -3,7 +3,7 @@
  * memory BIOs, no certificate verification (CredSSP clients bind to the key
  * through pubKeyAuth instead), and the SubjectPublicKey extraction the
  * binding covers (X509_get0_pubkey_bitstr: the BIT STRING contents without
- * the unused-bits octet, PROTOCOL.md §2.1).
+ * the unused-bits octet, docs/PROTOCOL.md §2.1).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 #!/bin/sh
 # interop_impacket.sh - impacket 0.10 rdp_check.py (CredSSP v2, raw NTLMSSP
 # with a 32-byte NEGOTIATE, echo binding) against credssp-server
-# (TESTING.md 4.1).  rdp_check.py connects to port 3389, hard-coded: a copy
+# (docs/TESTING.md §4.1).  rdp_check.py connects to port 3389, hard-coded: a copy
 # patched with sed reads RDP_PORT instead.
 #
 #  1. default policy (--min-version 5): refused, JSON version_refused, no

@@ -2,7 +2,7 @@
 # interop tests (sourced, not run).
 #
 # Each test gets a scratch directory ($T), HOME inside it, its own Xvfb
-# (-displayfd, TESTING.md 3.1), its own server on an ephemeral loopback port
+# (-displayfd, docs/TESTING.md §3.1), its own server on an ephemeral loopback port
 # (--port-file) and, when it needs one, its own throwaway KDC (mkrealm.sh).
 # Every process started here is stopped by its PID on exit; nothing is killed
 # by name.  Exit 77 = skipped (automake convention).
@@ -117,7 +117,7 @@ il_server() {
     _wrap=${IL_SERVER_WRAP:-}
     if [ -n "$_wrap" ] && il_asan_binary "$SERVER"; then
         # An ASan build must have its runtime first in a preload list, and
-        # pam_wrapper must not use RTLD_DEEPBIND then (TESTING.md 1.8).
+        # pam_wrapper must not use RTLD_DEEPBIND then (docs/TESTING.md §1.4).
         _wrap=$(printf '%s' "$_wrap" | sed "s|LD_PRELOAD=|PAM_WRAPPER_DISABLE_DEEPBIND=1 LD_PRELOAD=$(il_asan_runtime):|")
     fi
     # shellcheck disable=SC2086

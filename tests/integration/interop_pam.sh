@@ -1,6 +1,6 @@
 #!/bin/sh
 # interop_pam.sh - credssp-server --pam-service with a private PAM stack
-# (pam_wrapper + pam_matrix, TESTING.md 1): the delegated password goes to
+# (pam_wrapper + pam_matrix, docs/TESTING.md §1): the delegated password goes to
 # PAM on a worker thread and the verdict becomes the HYBRID_EX Early User
 # Authorization Result (MS-RDPBCGR 2.2.10.2).
 #  1. pam_matrix knows alice/alicepw: JSON pam "ok", EUA 00000000;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # interop_rdesktop.sh - rdesktop 1.9 (CredSSP v2, raw Kerberos GSS token, echo
-# binding; TESTING.md 4.2) after kinit alice against a throwaway KDC, server
+# binding; docs/TESTING.md §4.2) after kinit alice against a throwaway KDC, server
 # with --keytab and --min-version 2.  rdesktop asks on stdin whether to trust
 # the certificate ("echo yes |") and has no auth-only mode: bounded by timeout.
 # JSON: ok, kerberos, principal alice@TEST.LOCAL, v2; client: "Connection

@@ -10,7 +10,7 @@
 #     logon_failure.
 # The NTLM target must be TERMSRV@<this host>: gss-ntlmssp's acceptor puts
 # MsvAvTargetName TERMSRV/<hostname> into the CHALLENGE and the gss-ntlmssp
-# initiator rejects a mismatch (GSSAPI.md 4).
+# initiator rejects a mismatch (docs/GSSAPI.md §4).
 . "$(dirname "$0")/interop_lib.sh"
 il_init spnego-ntlm
 il_need timeout hostname

@@ -1,6 +1,6 @@
 #!/bin/sh
 # interop_xfreerdp.sh - xfreerdp 2.11 (/sec:nla, CredSSP v6, raw NTLMSSP,
-# SHA-256 binding) against credssp-server (TESTING.md 3, docs/INTEROP.md).
+# SHA-256 binding) against credssp-server (docs/TESTING.md §3, docs/INTEROP.md).
 #
 #  1. right password, +auth-only: JSON ok/password/ntlm/hash/v6, user alice;
 #     the client passes NLA and the MCS set-up, is logged off in licensing

@@ -1,5 +1,5 @@
 #!/bin/sh
-# mkrealm.sh DIR [PORT] - a throwaway MIT Kerberos realm for tests (TESTING.md 2.1).
+# mkrealm.sh DIR [PORT] - a throwaway MIT Kerberos realm for tests (docs/TESTING.md §2.1).
 #
 # Realm TEST.LOCAL, KDC on 127.0.0.1:PORT (TCP and UDP), everything inside DIR:
 #   principals  alice (password alicepw), bob (password bobpw),

@@ -161,7 +161,7 @@ check_logs
 # ---- 2. with the KDC, then with the KDC stopped ----
 # ---- the realm ----
 if [ ! -f "$mkrealm" ]; then
-    # The KDC cases need tests/integration/mkrealm.sh (TESTING.md 2.1).
+    # The KDC cases need tests/integration/mkrealm.sh (docs/TESTING.md §2.1).
     skip "KDC cases: $mkrealm missing (the cases without a KDC passed)"
 fi
 mkrealm_run=sh

@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_gateway.sh - credssp-gateway in password mode in front of Debian's
-# unmodified xrdp 0.9.21 on a Unix socket (docs/XRDP.md; design notes in
-# XRDP-GATEWAY.md), with xfreerdp 2.11 (CredSSP v6, raw NTLMSSP):
+# unmodified xrdp 0.9.21 on a Unix socket (docs/XRDP.md), with xfreerdp 2.11
+# (CredSSP v6, raw NTLMSSP):
 #
 #  1. right password, +auth-only: client exit 0 (the RDP connection reached
 #     ACTIVE through the relay); xrdp logged the auto logon of the mapped

@@ -1,7 +1,7 @@
 /*
  * test_keyfile_gss.c - proof that gss-ntlmssp (the real mechanism, through
- * the MIT mechglue) accepts the key files we write (design/GSSAPI.md 2.1,
- * 2.2, 2.4): an acceptor credential with "ntlmssp_keyfile" = our file or our
+ * the MIT mechglue) accepts the key files we write (docs/GSSAPI.md §2.1,
+ * §2.2, §2.4): an acceptor credential with "ntlmssp_keyfile" = our file or our
  * memfd, an in-process NTLM initiator with "ntlmssp_password", and the
  * init/accept loop run to completion.  It also pins the domain case rule:
  * gss-ntlmssp computes NTOWFv2 with the domain stored in the entry, so a
@@ -166,7 +166,7 @@ exchange(const char *acceptor_keyfile, const char *client, const char *password)
 
             res.major = GSS_S_COMPLETE;
             if (gss_display_name(&minor, src, &disp, NULL) == GSS_S_COMPLETE) {
-                /* gss-ntlmssp counts the trailing NUL in length (GSSAPI.md 0.9) */
+                /* gss-ntlmssp counts the trailing NUL in length (docs/GSSAPI.md §5) */
                 snprintf(res.name, sizeof(res.name), "%.*s", (int)disp.length,
                          (const char *)disp.value);
                 gss_release_buffer(&minor, &disp);
@@ -233,7 +233,7 @@ test_unknown_user(void **state)
     assert_int_not_equal(exchange(keyfile, "OTHER\\bob", "Passw0rd!").major, GSS_S_COMPLETE);
 }
 
-/* The domain rule of GSSAPI.md 2.2, as docs/NTLM-KEYS.md states it. */
+/* The domain rule of docs/GSSAPI.md §2.2, as docs/NTLM-KEYS.md states it. */
 static void
 test_domain_case_rule(void **state)
 {
@@ -252,7 +252,7 @@ test_domain_case_rule(void **state)
      * domain only when the entry has one), so NTOWFv2 uses what the client
      * sent: every client domain, in any case, authenticates.  This differs
      * from NTLM_USER_FILE, where such an entry needs an empty client domain
-     * (GSSAPI.md 2.2).  The domain in the result is then the client's choice.
+     * (docs/GSSAPI.md §2.2).  The domain in the result is then the client's choice.
      */
     r = exchange(keyfile, "SOMEDOM\\alice", "alicepw");
     assert_int_equal(r.major, GSS_S_COMPLETE);

@@ -11,5 +11,5 @@ tests_unit_acceptor_test_keyfile_LDADD = $(UNIT_LDADD)
 tests_integration_test_keyfile_gss_SOURCES = tests/integration/test_keyfile_gss.c
 tests_integration_test_keyfile_gss_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_test_keyfile_gss_LDADD = $(UNIT_LDADD)
-# The throwaway KDC fixture other tests use (TESTING.md 2.1); not a test itself.
+# The throwaway KDC fixture other tests use (docs/TESTING.md §2.1); not a test itself.
 EXTRA_DIST += tests/integration/mkrealm.sh tests/integration/stoprealm.sh

@@ -1,8 +1,12 @@
 /*
- * test_error.c - the error table: every code has a name, message and category.
+ * test_error.c - the error table: every code of the enum (the list is
+ * generated from include/credssp.h) has a unique name, a message and the
+ * category of its high byte; the codes of a category are numbered 1, 2, ...
+ * without gaps; every category has codes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -11,17 +15,12 @@
 
 #include "internal.h"
 
-static const credssp_error all_codes[] = {
-    CREDSSP_E_INVALID_ARG, CREDSSP_E_STATE, CREDSSP_E_CONFIG, CREDSSP_E_NAME_COLLISION,
-    CREDSSP_E_TRUNCATED,
-    CREDSSP_E_TRAILING, CREDSSP_E_BAD_TAG, CREDSSP_E_BAD_LENGTH, CREDSSP_E_TOO_LARGE,
-    CREDSSP_E_BAD_INTEGER, CREDSSP_E_BAD_STRING, CREDSSP_E_BAD_VERSION, CREDSSP_E_UNEXPECTED,
-    CREDSSP_E_BAD_NONCE, CREDSSP_E_BAD_CRED_TYPE, CREDSSP_E_BAD_TOKEN, CREDSSP_E_BINDING,
-    CREDSSP_E_CRYPTO, CREDSSP_E_LOGON_FAILURE, CREDSSP_E_GSS, CREDSSP_E_NO_ACCEPTOR_CRED,
-    CREDSSP_E_TLS, CREDSSP_E_POLICY_VERSION, CREDSSP_E_POLICY_MECH, CREDSSP_E_POLICY_CRED_TYPE,
-    CREDSSP_E_IDENTITY_MISMATCH, CREDSSP_E_TOO_MANY_ROUNDS, CREDSSP_E_TIMEOUT, CREDSSP_E_NOMEM,
-    CREDSSP_E_IO, CREDSSP_E_CLOSED, CREDSSP_E_INTERNAL,
-};
+/*
+ * all_codes and all_categories: every entry of the two enums, generated at
+ * build time from include/credssp.h (tests/style/error_list.sh), so a code
+ * added to the enum is checked here without anyone listing it.
+ */
+#include "tests/unit/acceptor/error_list.h"
 
 static void
 test_every_code_described(void **state)
@@ -37,6 +36,38 @@ test_every_code_described(void **state)
         /* names are unique */
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(name, credssp_error_name(all_codes[j]));
+    }
+}
+
+/* Code n of a category (low byte) exists only if n - 1 does: no gaps, no reuse. */
+static bool
+listed(unsigned code)
+{
+    for (size_t i = 0; i < CSSP_COUNT(all_codes); i++) {
+        if ((unsigned)all_codes[i] == code)
+            return true;
+    }
+    return false;
+}
+
+static void
+test_codes_dense(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < CSSP_COUNT(all_codes); i++) {
+        unsigned code = (unsigned)all_codes[i];
+
+        if ((code & 0xff) == 0)
+            fail_msg("code 0x%04x: number 0 in its category", code);
+        if ((code & 0xff) > 1 && !listed(code - 1))
+            fail_msg("code 0x%04x: 0x%04x is missing", code, code - 1);
+        assert_int_equal(credssp_error_category_of(all_codes[i]), code >> 8);
+        for (size_t j = 0; j < i; j++)
+            assert_int_not_equal(code, (unsigned)all_codes[j]);
+    }
+    for (size_t c = 0; c < CSSP_COUNT(all_categories); c++) {
+        if (!listed(((unsigned)all_categories[c] << 8) | 1))
+            fail_msg("category %u has no codes", (unsigned)all_categories[c]);
     }
 }
 
@@ -71,6 +102,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_code_described),
+        cmocka_unit_test(test_codes_dense),
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_unknown_code),
     };

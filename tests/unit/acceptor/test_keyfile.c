@@ -31,7 +31,7 @@
 #include "secret.h"
 #include "heapscan.h"
 
-#define H_PASSW0RD "fc525c9683e8fe067095ba2ddc971889" /* "Passw0rd!" (GSSAPI.md) */
+#define H_PASSW0RD "fc525c9683e8fe067095ba2ddc971889" /* "Passw0rd!" (docs/GSSAPI.md) */
 #define H_PASSWORD "a4f49c406510bdcab6824ee7c30fd852" /* "Password" (MS-NLMP 4.2.1) */
 #define LM_X "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
 
@@ -191,7 +191,7 @@ assert_entry_line(const char *line, const char *name, unsigned long uid, const c
 /* NT hash                                                             */
 /* ------------------------------------------------------------------ */
 
-/* GSSAPI.md and MS-NLMP 4.2.1 vectors, the empty password, non-ASCII and surrogates. */
+/* docs/GSSAPI.md and MS-NLMP 4.2.1 vectors, the empty password, non-ASCII and surrogates. */
 static void
 test_nt_hash_known_answers(void **state)
 {

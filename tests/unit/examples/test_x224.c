@@ -2,7 +2,7 @@
  * test_x224.c - examples/server/x224.c: the X.224 Connection Request parser
  * (MS-RDPBCGR 2.2.1.1), the protocol selection and the PDUs the server
  * writes (2.2.1.2 Connection Confirm, 2.2.10.2 EUA, T.125 DPUm, X.224 DR).
- * Known answers from captured traffic (PROTOCOL.md 8.1), every defined error,
+ * Known answers from captured traffic (docs/PROTOCOL.md §8.1), every defined error,
  * every truncation, and a bit-flip sweep that must never crash.
  */
 #include <setjmp.h>
@@ -16,7 +16,7 @@
 
 #include "x224.h"
 
-/* mstsc: cookie "admin", requestedProtocols 0x0B (PROTOCOL.md 8.1, [SETH1]) */
+/* mstsc: cookie "admin", requestedProtocols 0x0B (docs/PROTOCOL.md §8.1, [SETH1]) */
 static const uint8_t mstsc_cr[] = {
     0x03, 0x00, 0x00, 0x2B, 0x26, 0xE0, 0x00, 0x00, 0x00, 0x00, 0x00,
     'C', 'o', 'o', 'k', 'i', 'e', ':', ' ', 'm', 's', 't', 's', 'h', 'a', 's', 'h', '=',
@@ -248,7 +248,7 @@ test_writers(void **state)
     x224_write_cc(&w, 0x0000, &rsp);
     check_written(&w, "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x08\x08\x00\x02\x00\x00\x00",
                   19);
-    /* the failure example of PROTOCOL.md 8.1 */
+    /* the failure example of docs/PROTOCOL.md §8.1 */
     cssp_writer_init(&w, 64, false);
     x224_write_cc(&w, 0x0000, &fail);
     check_written(&w, "\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x03\x00\x08\x00\x05\x00\x00\x00",

@@ -471,7 +471,7 @@ test_session_keyring_leaks_across_setuid(void **state)
     key_serial_t key;
 
     /*
-     * The measured hazard (TESTING.md section 6) that rules @s out as the
+     * The measured hazard (docs/TESTING.md §6) that rules @s out as the
      * default: a child that changes uid without pam_keyinit keeps our session
      * keyring and possesses its keys.  The record is still sealed by the token.
      */
