@@ -1,0 +1,135 @@
+#!/bin/sh
+# interop_pam_hung.sh - credssp-server --pam-service with a PAM stack that
+# hangs (pam_exec /bin/sleep 3600) for everyone but bob, under pam_wrapper
+# (TESTING.md 1).  The PAM work is bounded (examples/server/pamjob.c):
+#  1. 30 NLA logins of alice: the thread count stays at most 1 + workers + 1
+#     (the old one-thread-per-login code reached 31); logins beyond alice's
+#     share get EUA denied at once, JSON outcome pam_busy;
+#  2. bob's login (pam_matrix sufficient) still succeeds: EUA 00000000;
+#  3. alice's running jobs miss --pam-timeout: EUA denied, pam_timeout, and
+#     their sleep helpers are stopped with SIGTERM (which works only when the
+#     workers run PAM with signals unblocked);
+#  4. SIGTERM with hung jobs: the server exits within 5 s and no helper
+#     outlives it.
+# Client: spnego_client.py (NTLM, HYBRID_EX).  HUNG_POOL_OPTS overrides the
+# pool options (empty = run the scenario against a server without them).
+. "$(dirname "$0")/interop_lib.sh"
+il_init pamhung
+MATRIX=/usr/lib/x86_64-linux-gnu/pam_wrapper/pam_matrix.so
+PAMEXEC=/usr/lib/x86_64-linux-gnu/security/pam_exec.so
+il_need timeout hostname "$MATRIX" "$PAMEXEC" /bin/sleep
+"$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
+WORKERS=4
+POOL_OPTS=${HUNG_POOL_OPTS-"--pam-workers $WORKERS --pam-queue 8 --pam-per-user 2 --pam-timeout 4000"}
+il_keyfile "$T/keys" alice TESTDOM alicepw
+il_keyfile "$T/keys" bob TESTDOM bobpw
+printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_alice"
+printf 'TESTDOM:bob:bobpw\n' >"$T/ntlm_bob"
+printf 'bob:bobpw:credssp-test\n' >"$T/bob.passdb"
+HOST=$(hostname)
+mkdir -p "$T/pam"
+cat >"$T/pam/credssp-test" <<EOF
+auth sufficient $MATRIX passdb=$T/bob.passdb
+auth required $PAMEXEC quiet /bin/sleep 3600
+account required pam_permit.so
+EOF
+printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$T/pam/other"
+
+# helpers: the server's child processes (pam_exec's sleep), one PID a line
+helpers() { cat /proc/"$SRV_PID"/task/*/children 2>/dev/null | tr ' ' '\n' | grep -c .; }
+# stop_helpers: what the server left behind is stopped by PID (never by name)
+stop_helpers() {
+    for p in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+}
+threads() { awk '/^Threads:/ { print $2 }' /proc/"$SRV_PID"/status; }
+# login USER PASSWORD TAG: one spnego_client run in the background
+login() {
+    NTLM_USER_FILE="$T/ntlm_$1" CSSP_PASSWORD=$2 timeout 40 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
+        --user "$1" --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
+        >"$T/$3.out" 2>&1 &
+}
+# lines_with KEY=VALUE: JSON report lines that contain it
+lines_with() { grep -c "\"$1\":\"$2\"" "$T/hung.json"; }
+
+IL_SERVER_WRAP="env LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$T/pam"
+# shellcheck disable=SC2086
+il_server hung --ntlm-keyfile "$T/keys" --pam-service credssp-test --timeout 30000 $POOL_OPTS
+IL_SERVER_WRAP=
+trap 'IL_RC=$?; stop_helpers; (exit $IL_RC); il_cleanup' EXIT
+
+# 1. 30 alice logins at once.
+CLIENTS=""
+for i in $(seq 30); do
+    login alice alicepw "alice$i"
+    CLIENTS="$CLIENTS $!"
+done
+# Wait (at most 25 s) until 28 answers came back or 30 helpers hang.
+for _ in $(seq 250); do
+    [ "$(lines_with outcome pam_busy)" -ge 28 ] && [ "$(helpers)" -ge 2 ] && break
+    [ "$(helpers)" -ge 30 ] && break
+    sleep 0.1
+done
+TH=$(threads)
+HE=$(helpers)
+echo "after 30 hung logins: threads=$TH helpers=$HE busy=$(lines_with outcome pam_busy)"
+[ "$TH" -le $((WORKERS + 2)) ] || il_fail "threads $TH > 1 + $WORKERS workers + 1"
+[ "$HE" -le 2 ] || il_fail "$HE hung helpers, alice's share is 2"
+[ "$(lines_with outcome pam_busy)" -ge 28 ] || il_fail "fewer than 28 pam_busy reports"
+grep '"outcome":"pam_busy"' "$T/hung.json" | head -n 1 >"$T/busy1.json"
+il_expect_json "$T/busy1.json" 1 pam=busy eua=5 user=alice
+il_ok "30 hung logins: $TH threads, 2 helpers, 28 x pam_busy (EUA denied)"
+
+# 2. bob is not affected.
+T0=$(date +%s%N)
+login bob bobpw bob
+BOB=$!
+wait "$BOB"
+BOB_RC=$?
+MS=$((($(date +%s%N) - T0) / 1000000))
+[ "$BOB_RC" = 0 ] || il_fail "bob's login: client exit $BOB_RC"
+grep -qx "eua: 00000000" "$T/bob.out" || il_fail "bob: no EUA success"
+[ "$(lines_with user bob)" = 1 ] || il_fail "no report for bob"
+grep '"user":"bob"' "$T/hung.json" >"$T/bob.json"
+il_expect_json "$T/bob.json" 1 outcome=ok pam=ok eua=0
+il_ok "bob logs in meanwhile (${MS} ms)"
+
+# 3. alice's two running jobs time out; their helpers are stopped.
+for _ in $(seq 150); do
+    [ "$(lines_with outcome pam_timeout)" -ge 2 ] && [ "$(helpers)" = 0 ] && break
+    sleep 0.1
+done
+[ "$(lines_with outcome pam_timeout)" = 2 ] || il_fail "expected 2 pam_timeout reports"
+grep '"outcome":"pam_timeout"' "$T/hung.json" | head -n 1 >"$T/timeout1.json"
+il_expect_json "$T/timeout1.json" 1 pam=timeout eua=5 user=alice delivered=true
+[ "$(helpers)" = 0 ] || il_fail "$(helpers) helper(s) survived the PAM timeout (SIGTERM blocked?)"
+for p in $CLIENTS; do wait "$p"; done
+for i in $(seq 30); do
+    grep -qx "eua: 05000000" "$T/alice$i.out" || il_fail "alice$i: no EUA access denied"
+done
+il_ok "PAM timeout: EUA denied, pam_timeout, helpers stopped"
+
+# 4. SIGTERM while two jobs hang.
+login alice alicepw late1
+L1=$!
+login alice alicepw late2
+L2=$!
+for _ in $(seq 200); do [ "$(helpers)" -ge 2 ] && break; sleep 0.1; done
+[ "$(helpers)" -ge 2 ] || il_fail "the late logins did not reach PAM"
+LEFT=$(cat /proc/"$SRV_PID"/task/*/children)
+T0=$(date +%s%N)
+kill -TERM "$SRV_PID"
+for _ in $(seq 100); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.05; done
+MS=$((($(date +%s%N) - T0) / 1000000))
+kill -0 "$SRV_PID" 2>/dev/null && il_fail "server still running 5 s after SIGTERM"
+il_server_stop
+wait "$L1" "$L2"
+for p in $LEFT; do
+    if kill -0 "$p" 2>/dev/null; then
+        kill -KILL "$p"
+        il_fail "helper $p outlived the server"
+    fi
+done
+[ "$SRV_RC" = 0 ] || il_fail "server exit $SRV_RC after SIGTERM"
+il_ok "SIGTERM with 2 hung PAM jobs: exit in ${MS} ms, helpers stopped"
+exit 0
