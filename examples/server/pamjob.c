@@ -371,18 +371,6 @@ pam_pool_stop(unsigned grace_ms)
     return left;
 }
 
-/* Worker threads alive. */
-unsigned
-pam_pool_threads(void)
-{
-    unsigned n;
-
-    (void)pthread_mutex_lock(&pool.lock);
-    n = pool.alive;
-    (void)pthread_mutex_unlock(&pool.lock);
-    return n;
-}
-
 /* Jobs of this account in the queue or on a worker (pool lock held). */
 static unsigned
 user_load(const char *user)

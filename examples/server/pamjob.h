@@ -47,8 +47,6 @@ credssp_error pam_pool_start(unsigned workers, unsigned queue_max, unsigned per_
  * process exit.  Returns how many workers were still busy.
  */
 unsigned pam_pool_stop(unsigned grace_ms);
-/* Worker threads currently alive (for tests and the shutdown message). */
-unsigned pam_pool_threads(void);
 
 /*
  * Queue a login.  Takes ownership of result (from
