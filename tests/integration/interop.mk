@@ -17,6 +17,7 @@ INTEROP_TESTS = \
 	tests/integration/interop_pam.sh \
 	tests/integration/interop_pam_hung.sh \
 	tests/integration/interop_tls13_wait.sh \
+	tests/integration/server_faults.sh \
 	tests/integration/interop_rdesktop.sh \
 	tests/integration/e2e_pam_krb5.sh
 dist_check_SCRIPTS += $(INTEROP_TESTS) tests/integration/spnego_client.py
