@@ -214,3 +214,25 @@ il_kdc() {
     KEYTAB="$T/krb/service.keytab"
     [ -f "$KEYTAB" ] || il_fail "mkrealm.sh made no $KEYTAB"
 }
+
+# il_spnego_setup: python3-gssapi present (else skip), NTLM key TESTDOM\alice
+# (alicepw) in $T/keys, the client's $T/ntlm_users, HOST.
+il_spnego_setup() {
+    "$PY" -c 'import gssapi, cryptography' 2>/dev/null ||
+        il_skip "python3-gssapi / cryptography missing"
+    il_keyfile "$T/keys" alice TESTDOM alicepw
+    printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_users"
+    HOST=$(hostname)
+}
+
+# il_spnego TAG [ARGS...]: one spnego_client.py login of TESTDOM\alice (NTLM,
+# HYBRID_EX) against $PORT, output in $T/TAG.out; sets RC.
+il_spnego() {
+    _tag=$1
+    shift
+    NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 20 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
+        --user alice --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
+        "$@" >"$T/$_tag.out" 2>&1
+    RC=$?
+}

@@ -12,30 +12,17 @@
 . "$(dirname "$0")/interop_lib.sh"
 il_init tls13wait
 il_need timeout hostname
-"$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
-il_keyfile "$T/keys" alice TESTDOM alicepw
-printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_users"
-HOST=$(hostname)
+il_spnego_setup
 il_server wait --ntlm-keyfile "$T/keys"
 
-# waiting_login TAG TLSMAX: one login of the waiting client
-waiting_login() {
-    NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 20 "$PY" \
-        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
-        --user alice --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
-        --wait-after-finished 3 --tls-max "$2" >"$T/$1.out" 2>&1
-}
-
-waiting_login wait13 1.3
-RC=$?
+il_spnego wait13 --wait-after-finished 3 --tls-max 1.3
 grep -q "^tls: TLSv1.3" "$T/wait13.out" || il_fail "not TLS 1.3"
 [ "$RC" = 0 ] || il_fail "TLS 1.3 waiting client: exit $RC (6 = no server record after Finished)"
 grep -qx "eua: 00000000" "$T/wait13.out" || il_fail "no EUA success"
 il_expect_json "$T/wait.json" 1 outcome=ok user=alice eua=0
 il_ok "TLS 1.3 client that waits after its Finished: login ok"
 
-waiting_login wait12 1.2
-RC=$?
+il_spnego wait12 --wait-after-finished 3 --tls-max 1.2
 grep -q "^tls: TLSv1.2" "$T/wait12.out" || il_fail "not TLS 1.2"
 [ "$RC" = 0 ] || il_fail "TLS 1.2 waiting client: exit $RC"
 il_expect_json "$T/wait.json" 2 outcome=ok user=alice eua=0

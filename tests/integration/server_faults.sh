@@ -13,21 +13,10 @@
 . "$(dirname "$0")/interop_lib.sh"
 il_init faults
 il_need timeout hostname
-"$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
-il_keyfile "$T/keys" alice TESTDOM alicepw
-printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_users"
-HOST=$(hostname)
+il_spnego_setup
 il_server faults --ntlm-keyfile "$T/keys" --timeout 3000
 N=0                                   # report lines so far
 
-# login TAG: one normal login; sets RC
-login() {
-    NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 20 "$PY" \
-        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
-        --user alice --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
-        >"$T/$1.out" 2>&1
-    RC=$?
-}
 # next_report KEY=VALUE...: the next report line has these values
 next_report() {
     N=$((N + 1))
@@ -36,7 +25,7 @@ next_report() {
 }
 # still_serving: a normal login right after the fault
 still_serving() {
-    login "ok$N"
+    il_spnego "ok$N"
     [ "$RC" = 0 ] || il_fail "login after the fault: exit $RC"
     next_report outcome=ok user=alice eua=0
 }
@@ -101,7 +90,7 @@ still_serving
 il_ok "client stalling byte by byte: timeout at the deadline; server still serving"
 
 mv "$T/keys" "$T/keys.away"
-login nokeys
+il_spnego nokeys
 [ "$RC" = 4 ] || il_fail "login without the key file: exit $RC, expected 4 (errorCode)"
 grep -qx "error_code: 0xC000006D" "$T/nokeys.out" || il_fail "no STATUS_LOGON_FAILURE errorCode"
 next_report outcome=logon_failure
