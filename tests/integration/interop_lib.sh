@@ -112,6 +112,15 @@ il_server() {
         # pam_wrapper must not use RTLD_DEEPBIND then (TESTING.md 1.8).
         _wrap=$(printf '%s' "$_wrap" | sed "s|LD_PRELOAD=|PAM_WRAPPER_DISABLE_DEEPBIND=1 LD_PRELOAD=$(il_asan_runtime):|")
     fi
+    case $_wrap in
+    *PAM_WRAPPER=1*)
+        # pam_wrapper's /tmp/pam.X must not be shared with (and removed by)
+        # another test's pam_wrapper process: a private /tmp when possible.
+        if il_private_tmp_works; then
+            _wrap="unshare --mount --propagation private -- sh $top_srcdir/tests/integration/private_tmp.sh $T $_wrap"
+        fi
+        ;;
+    esac
     # shellcheck disable=SC2086
     $_wrap "$SERVER" --json --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
         >"$T/$_tag.json" 2>"$T/$_tag.log" &
@@ -136,6 +145,12 @@ il_server_wait() {
     SRV_RC=$?
     il_forget "$SRV_PID"
     il_sanitizer_check
+}
+
+# il_private_tmp_works: root with mount namespaces (private_tmp.sh can run).
+il_private_tmp_works() {
+    [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
+        unshare --mount --propagation private true 2>/dev/null
 }
 
 # il_sanitizer_check: an ASan/UBSan/LSan report in the server's log fails the test.
