@@ -59,9 +59,10 @@ static struct {
     pthread_mutex_t lock;
     pthread_cond_t wake;       /* a job was queued, or stop */
     pthread_cond_t idle;       /* a worker finished a job or exited */
-    bool started;
+    bool started;              /* configured (pam_pool_start) */
     bool stopping;
-    unsigned workers;
+    unsigned workers;          /* threads to run (--pam-workers) */
+    unsigned spawned;          /* threads created in this process */
     unsigned alive;            /* worker threads not yet exited */
     unsigned busy;             /* workers inside a job */
     unsigned queue_max;
@@ -71,7 +72,7 @@ static struct {
     struct pam_job *running[PAM_POOL_MAX_WORKERS];
     pthread_t threads[PAM_POOL_MAX_WORKERS];
     pthread_t loop_thread;
-    pid_t owner_pid;
+    pid_t owner_pid;           /* the process whose threads these are; 0 = none yet */
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
            .idle = PTHREAD_COND_INITIALIZER };
 
@@ -225,21 +226,18 @@ forward_signal(int sig)
     errno = saved;
 }
 
-/* Start the pool. */
+/* Configure the pool; the threads start with the first login (spawn_here). */
 credssp_error
 pam_pool_start(unsigned workers, unsigned queue_max, unsigned per_user)
 {
     struct sigaction sa;
     sigset_t mask;
-    credssp_error ret = CREDSSP_OK;
 
     if (pool.started || workers == 0 || workers > PAM_POOL_MAX_WORKERS || per_user == 0)
         return CREDSSP_E_INVALID_ARG;
     pool.workers = workers;
     pool.queue_max = queue_max;
     pool.per_user = per_user;
-    pool.loop_thread = pthread_self();
-    pool.owner_pid = getpid();
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
@@ -252,19 +250,44 @@ pam_pool_start(unsigned workers, unsigned queue_max, unsigned per_user)
     if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0)
         return CREDSSP_E_INTERNAL;
     pool.started = true;
-    (void)pthread_mutex_lock(&pool.lock);
-    for (unsigned i = 0; i < workers; i++) {
-        if (pthread_create(&pool.threads[i], NULL, pam_worker, (void *)(uintptr_t)i) != 0) {
-            ret = CREDSSP_E_IO;
+    return CREDSSP_OK;
+}
+
+/*
+ * This process is a fork of one whose pool had threads (they did not come
+ * along, fork(2)): forget their state, including a lock one of them held.
+ * Its queued jobs stay with the parent (their references leak here).
+ */
+static void
+reset_after_fork(void)
+{
+    (void)pthread_mutex_init(&pool.lock, NULL);
+    (void)pthread_cond_init(&pool.wake, NULL);
+    (void)pthread_cond_init(&pool.idle, NULL);
+    pool.head = pool.tail = NULL;
+    pool.queued = pool.busy = pool.alive = pool.spawned = 0;
+    pool.stopping = false;
+    memset(pool.running, 0, sizeof(pool.running));
+    pool.owner_pid = 0;
+}
+
+/*
+ * Create the worker threads in this process (pool lock held, loop thread).
+ * Lazily, at the first login, so that a server that forks its serving
+ * processes after set-up gets a pool in each of them.
+ */
+static credssp_error
+spawn_here(void)
+{
+    pool.owner_pid = getpid();
+    pool.loop_thread = pthread_self();
+    for (unsigned i = 0; i < pool.workers; i++) {
+        if (pthread_create(&pool.threads[i], NULL, pam_worker, (void *)(uintptr_t)i) != 0)
             break;
-        }
+        pool.spawned++;
         pool.alive++;
     }
-    pool.workers = pool.alive;
-    (void)pthread_mutex_unlock(&pool.lock);
-    if (ret != CREDSSP_OK)
-        (void)pam_pool_stop(0);
-    return ret;
+    return pool.spawned > 0 ? CREDSSP_OK : CREDSSP_E_IO;
 }
 
 /* The child PIDs of thread tid (proc(5) "children": "PID PID ... "). */
@@ -340,8 +363,8 @@ pam_pool_stop(unsigned grace_ms)
     struct pam_job *job;
     unsigned left;
 
-    if (!pool.started)
-        return 0;
+    if (!pool.started || pool.owner_pid != getpid())
+        return 0;                               /* no threads in this process */
     (void)clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += (time_t)(grace_ms / 1000u);
     until.tv_nsec += (long)(grace_ms % 1000u) * 1000000L;
@@ -356,7 +379,7 @@ pam_pool_stop(unsigned grace_ms)
         job_finish(job, CREDSSP_E_CLOSED, "shutdown");
         pam_job_release(job);                   /* the queue's reference: wipes */
     }
-    for (unsigned i = 0; i < pool.workers; i++)
+    for (unsigned i = 0; i < pool.spawned; i++)
         if (pool.running[i] != NULL)
             stop_helpers(pool.running[i]->worker_tid);
     (void)pthread_cond_broadcast(&pool.wake);
@@ -366,7 +389,7 @@ pam_pool_stop(unsigned grace_ms)
     left = pool.alive;
     (void)pthread_mutex_unlock(&pool.lock);
     if (left == 0)
-        for (unsigned i = 0; i < pool.workers; i++)
+        for (unsigned i = 0; i < pool.spawned; i++)
             (void)pthread_join(pool.threads[i], NULL);
     return left;
 }
@@ -379,7 +402,7 @@ user_load(const char *user)
 
     for (const struct pam_job *j = pool.head; j != NULL; j = j->next)
         n += strcasecmp(j->user, user) == 0;
-    for (unsigned i = 0; i < pool.workers; i++)
+    for (unsigned i = 0; i < pool.spawned; i++)
         n += pool.running[i] != NULL && strcasecmp(pool.running[i]->user, user) == 0;
     return n;
 }
@@ -423,10 +446,14 @@ pam_job_start(credssp_result *result, const char *service, const char *user, con
     if (job->efd < 0)
         goto cleanup;
     ret = CREDSSP_E_STATE;
+    if (pool.started && pool.owner_pid != 0 && pool.owner_pid != getpid())
+        reset_after_fork();
     (void)pthread_mutex_lock(&pool.lock);
-    if (pool.started && !pool.stopping) {
+    if (pool.started && !pool.stopping)
+        ret = pool.owner_pid == getpid() ? CREDSSP_OK : spawn_here();
+    if (ret == CREDSSP_OK) {
         ret = CREDSSP_E_TOO_LARGE;
-        if (pool.queued < pool.queue_max + (pool.workers - pool.busy) &&
+        if (pool.queued < pool.queue_max + (pool.spawned - pool.busy) &&
             user_load(job->user) < pool.per_user) {
             atomic_fetch_add(&job->refs, 1);    /* the queue's (then the worker's) */
             job->result = result;

@@ -33,11 +33,13 @@ struct pam_job;
 #define PAM_POOL_MAX_QUEUE 4096u
 
 /*
- * Start the worker pool (call once, from the main thread, before the loop).
- * It blocks SIGTERM / SIGINT in the calling thread (the loop reads them from
- * a signalfd) and installs a handler that forwards them to that thread, so
- * the workers can run PAM with every signal unblocked: helpers a module
- * forks (pam_exec) then start with an empty signal mask and can be stopped.
+ * Configure the worker pool (call once, from the main thread, before the
+ * loop).  It blocks SIGTERM / SIGINT in the calling thread (the loop reads
+ * them from a signalfd) and installs a handler that forwards them to the
+ * loop thread, so the workers can run PAM with every signal unblocked:
+ * helpers a module forks (pam_exec) then start with an empty signal mask and
+ * can be stopped.  The threads start with the first login, in the process
+ * that serves it (so serving processes forked after this call get their own).
  */
 credssp_error pam_pool_start(unsigned workers, unsigned queue_max, unsigned per_user);
 /*
