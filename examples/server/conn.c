@@ -1102,9 +1102,16 @@ conn_free(struct conn *c)
     tlsonly_free(c->tls);
     free(c->out.buf);
     free(c->app);
-    if (c->tfd >= 0)
+    /* Out of the epoll set before close(2): a helper a PAM module forks
+     * (pam_exec) holds copies of our descriptors until its exec, and while
+     * the file stays open its registration would outlive c. */
+    if (c->tfd >= 0) {
+        (void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->tfd, NULL);
         (void)close(c->tfd);
-    if (c->fd >= 0)
+    }
+    if (c->fd >= 0) {
+        (void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
         (void)close(c->fd);
+    }
     free(c);
 }
