@@ -47,6 +47,7 @@ struct pam_job {
     unsigned flags;
     struct pam_job *next;    /* queue link (pool lock) */
     enum job_state state;    /* pool lock */
+    bool cancelled;          /* pool lock: its helpers are to be stopped */
     pid_t worker_tid;        /* pool lock: the thread running it */
     /* written by the worker before it signals the eventfd */
     credssp_error err;
@@ -355,6 +356,38 @@ stop_helpers(pid_t tid)
     }
 }
 
+/*
+ * SIGTERM to the helpers of every cancelled job still on a worker (pool
+ * lock held).  Repeated, because a module may fork its helper only after
+ * the job was cancelled.
+ */
+static void
+sweep_cancelled(void)
+{
+    for (unsigned i = 0; i < pool.spawned; i++)
+        if (pool.running[i] != NULL && pool.running[i]->cancelled)
+            stop_helpers(pool.running[i]->worker_tid);
+}
+
+/* t += ms (CLOCK_REALTIME, for pthread_cond_timedwait). */
+static void
+ts_add_ms(struct timespec *t, unsigned ms)
+{
+    t->tv_sec += (time_t)(ms / 1000u);
+    t->tv_nsec += (long)(ms % 1000u) * 1000000L;
+    if (t->tv_nsec >= 1000000000L) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000L;
+    }
+}
+
+/* a later than or equal to b? */
+static bool
+ts_reached(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
 /* Stop the pool. */
 unsigned
 pam_pool_stop(unsigned grace_ms)
@@ -366,12 +399,7 @@ pam_pool_stop(unsigned grace_ms)
     if (!pool.started || pool.owner_pid != getpid())
         return 0;                               /* no threads in this process */
     (void)clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += (time_t)(grace_ms / 1000u);
-    until.tv_nsec += (long)(grace_ms % 1000u) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    ts_add_ms(&until, grace_ms);
     (void)pthread_mutex_lock(&pool.lock);
     pool.stopping = true;
     while ((job = queue_pop()) != NULL) {
@@ -381,11 +409,21 @@ pam_pool_stop(unsigned grace_ms)
     }
     for (unsigned i = 0; i < pool.spawned; i++)
         if (pool.running[i] != NULL)
-            stop_helpers(pool.running[i]->worker_tid);
+            pool.running[i]->cancelled = true;
     (void)pthread_cond_broadcast(&pool.wake);
-    while (pool.alive > 0 &&
-           pthread_cond_timedwait(&pool.idle, &pool.lock, &until) != ETIMEDOUT)
-        ;
+    while (pool.alive > 0) {                    /* sweep every 100 ms until the grace ends */
+        struct timespec now, step;
+
+        sweep_cancelled();
+        (void)clock_gettime(CLOCK_REALTIME, &now);
+        if (ts_reached(&now, &until))
+            break;
+        step = now;
+        ts_add_ms(&step, 100);
+        if (ts_reached(&step, &until))
+            step = until;
+        (void)pthread_cond_timedwait(&pool.idle, &pool.lock, &step);
+    }
     left = pool.alive;
     (void)pthread_mutex_unlock(&pool.lock);
     if (left == 0)
@@ -451,6 +489,8 @@ pam_job_start(credssp_result *result, const char *service, const char *user, con
     (void)pthread_mutex_lock(&pool.lock);
     if (pool.started && !pool.stopping)
         ret = pool.owner_pid == getpid() ? CREDSSP_OK : spawn_here();
+    if (ret == CREDSSP_OK)
+        sweep_cancelled();                      /* helpers forked after a cancel */
     if (ret == CREDSSP_OK) {
         ret = CREDSSP_E_TOO_LARGE;
         if (pool.queued < pool.queue_max + (pool.spawned - pool.busy) &&
@@ -492,6 +532,7 @@ pam_job_cancel(struct pam_job *job)
         job->state = JOB_DONE;
         dequeued = true;
     } else if (job->state == JOB_RUNNING) {
+        job->cancelled = true;
         stop_helpers(job->worker_tid);
     }
     (void)pthread_mutex_unlock(&pool.lock);

@@ -37,8 +37,14 @@ account required pam_permit.so
 EOF
 printf 'auth required pam_deny.so\naccount required pam_deny.so\n' >"$T/pam/other"
 
-# helpers: the server's child processes (pam_exec's sleep), one PID a line
-helpers() { cat /proc/"$SRV_PID"/task/*/children 2>/dev/null | tr ' ' '\n' | grep -c .; }
+# helpers: the server's child processes (pam_exec's sleep), one PID a line;
+# every one seen is remembered in SEEN (none may outlive the server)
+SEEN=""
+helpers() {
+    _h=$(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null)
+    SEEN="$SEEN $_h"
+    printf '%s' "$_h" | tr ' ' '\n' | grep -c .
+}
 # stop_helpers: what the server left behind is stopped by PID (never by name)
 stop_helpers() {
     for p in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
@@ -72,7 +78,8 @@ MAXHE=0
 BOB=""
 for _ in $(seq 400); do
     TH=$(threads)
-    HE=$(helpers)
+    helpers >/dev/null
+    HE=$(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null | tr ' ' '\n' | grep -c .)
     [ "$TH" -gt "$MAXTH" ] && MAXTH=$TH
     [ "$HE" -gt "$MAXHE" ] && MAXHE=$HE
     if [ -z "$BOB" ] && [ "$HE" -ge 2 ]; then   # alice's share hangs: now bob
@@ -140,5 +147,11 @@ for p in $LEFT; do
     fi
 done
 [ "$SRV_RC" = 0 ] || il_fail "server exit $SRV_RC after SIGTERM"
+for p in $SEEN; do
+    if kill -0 "$p" 2>/dev/null && grep -q "sleep" "/proc/$p/cmdline" 2>/dev/null; then
+        kill -KILL "$p"
+        il_fail "helper $p outlived the server"
+    fi
+done
 il_ok "SIGTERM with 2 hung PAM jobs: exit in ${MS} ms, helpers stopped"
 exit 0
