@@ -5,6 +5,15 @@
  * certificate and does not resume sessions (disabled in config.c).  Each
  * TSRequest is written with one SSL_write so it travels in one record
  * (MS-CSSP product note <8>).
+ *
+ * TLS 1.3 (RFC 8446 4.6.1): the server role sends one NewSessionTicket right
+ * after the client's Finished, because some CredSSP clients wait for a
+ * server record at that point before their first TSRequest (docs/INTEROP.md
+ * 7).  The ticket can never resume anything: SSL_OP_NO_TICKET makes it a
+ * stateful ticket (a session ID) and the session cache is off, so the
+ * lookup always misses; a handshake that reports a resumed session anyway
+ * is refused here, since the CredSSP binding must cover the certificate key
+ * of a full handshake.
  */
 #include <openssl/err.h>
 
@@ -26,9 +35,14 @@ tls_init_role(struct cssp_tls *t, SSL_CTX *ctx, bool server)
     }
     BIO_set_mem_eof_return(t->rbio, -1);   /* empty = retry, not EOF */
     SSL_set_bio(t->ssl, t->rbio, t->wbio);  /* SSL owns both now */
-    if (server)
+    if (server) {
+        SSL_set_options(t->ssl, SSL_OP_NO_TICKET);   /* stateful: cache off, never resumes */
+        if (SSL_set_num_tickets(t->ssl, 1) != 1) {
+            cssp_tls_clear(t);
+            return CREDSSP_E_TLS;
+        }
         SSL_set_accept_state(t->ssl);
-    else
+    } else
         SSL_set_connect_state(t->ssl);
     return CREDSSP_OK;
 }
@@ -92,6 +106,8 @@ cssp_tls_handshake(struct cssp_tls *t)
         return CREDSSP_OK;
     rc = SSL_do_handshake(t->ssl);
     if (rc == 1) {
+        if (SSL_session_reused(t->ssl))
+            return CREDSSP_E_TLS;        /* never: see the file comment */
         t->established = true;
         return CREDSSP_OK;
     }

@@ -12,7 +12,7 @@ PKGS_PAM="libpam-wrapper libpamtest0-dev libnss-wrapper libpam-krb5 libpam-modul
   softhsm2 libpam-p11 opensc libp11-kit-dev"
 PKGS_XRDP="xrdp tigervnc-standalone-server"
 PKGS_CLIENTS="freerdp2-x11 xvfb xauth python3-impacket python3-openssl rdesktop
-  python3-gssapi python3-cryptography procps psmisc"
+  python3-gssapi python3-cryptography procps psmisc fail2ban"
 PKGS_PACKAGING="debhelper fakeroot lintian scdoc"
 PKGS_DEMO="imagemagick x11-apps x11-utils x11-xserver-utils"
 # A throwaway Samba AD DC for tests/integration/ad_*.sh (docs/ACTIVE-DIRECTORY.md).

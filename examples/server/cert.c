@@ -163,7 +163,8 @@ print_fingerprint(SSL_CTX *ctx, bool ephemeral)
 
 /*
  * Build the SSL_CTX: TLS server method, no client certificate request, no
- * session cache or tickets (MS-CSSP 3.1.5: no TLS session resumption), no
+ * session cache or tickets (MS-CSSP 3.1.5: no TLS session resumption; the
+ * engine's TLS sends one stateful TLS 1.3 ticket that cannot resume), no
  * renegotiation.
  */
 credssp_error

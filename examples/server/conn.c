@@ -7,8 +7,10 @@
  *   TLS     raw TCP bytes -> credssp_engine_feed (CREDSSP_TLS_ENGINE): TLS and
  *           MS-CSSP 3.1.5 inside the engine; its output goes to the socket.
  *           (--tls-only: the baseline handshake of tlsonly.c instead.)
- *   PAM     --pam-service: the delegated credential goes to a PAM stack on a
- *           worker thread (pamjob.c); application data meanwhile is dropped
+ *   PAM     --pam-service: the delegated credential goes to a PAM stack on the
+ *           worker pool (pamjob.c) under its own deadline (--pam-timeout);
+ *           application data meanwhile is kept for the mcs ending, else
+ *           dropped; a full pool or a timeout means EUA denied
  *   DONE    HYBRID_EX: the Early User Authorization Result (2.2.10.2) through
  *           credssp_engine_write_app (0 success, 5 when PAM said no); then
  *           the configured ending (by default: answer the MCS domain set-up
@@ -386,8 +388,17 @@ pump_engine(struct conn *c, credssp_status st, credssp_error *err_out)
     return credssp_engine_status(c->eng);
 }
 
-/* BUSY: authenticated, but --max-concurrent sessions are running (admission.h). */
-enum pam_verdict { PAM_VERDICT_SKIPPED, PAM_VERDICT_OK, PAM_VERDICT_DENIED, PAM_VERDICT_BUSY };
+enum pam_verdict {
+    PAM_VERDICT_SKIPPED,
+    PAM_VERDICT_OK,
+    PAM_VERDICT_DENIED,
+    PAM_VERDICT_SESSIONS_FULL, /* authenticated, but --max-concurrent sessions run (admission.h) */
+    PAM_VERDICT_BUSY,          /* the pool's queue or the user's share is full */
+    PAM_VERDICT_TIMEOUT        /* the job missed --pam-timeout */
+};
+
+static void finish_done(struct conn *c, enum pam_verdict pam);
+static void leave_pam(struct conn *c);
 
 /* The local account PAM should log in: local name, else delegated user, else principal. */
 static const char *
@@ -408,29 +419,30 @@ pam_user(const credssp_result *r)
 
 /*
  * --pam-service: move the result to a PAM worker (pamjob.c) and wait for its
- * eventfd in CS_PAM.  Returns false when the login could not start (the
- * connection is then denied).
+ * eventfd in CS_PAM.  When the login cannot start (no user, the pool is
+ * full) the connection is denied here, before the result is freed: the
+ * report still points into it.
  */
-static bool
+static void
 start_pam(struct conn *c)
 {
     credssp_result *r = credssp_engine_take_result(c->eng);
     const char *user = r != NULL ? pam_user(r) : NULL;
     struct epoll_event ev;
-    credssp_error ret;
+    credssp_error ret = CREDSSP_E_INVALID_ARG;
 
-    if (r == NULL || user == NULL) {
-        credssp_result_free(r);
-        c->rep.pam = "no_user";
-        return false;
-    }
-    ret = pam_job_start(r, c->srv->opt.pam_service, user, c->host,
-                        (c->srv->opt.pam_session ? PAM_JOB_SESSION : 0) |
-                            (c->srv->opt.handoff_keyring ? PAM_JOB_HANDOFF : 0),
-                        &c->pam, &c->pam_efd);
+    if (user != NULL)
+        ret = pam_job_start(r, c->srv->opt.pam_service, user, c->host,
+                            (c->srv->opt.pam_session ? PAM_JOB_SESSION : 0) |
+                                (c->srv->opt.handoff_keyring ? PAM_JOB_HANDOFF : 0),
+                            &c->pam, &c->pam_efd);
     if (ret != CREDSSP_OK) {
-        c->rep.pam = credssp_error_name(ret);
-        return false;
+        c->rep.pam = user == NULL ? "no_user"
+                     : ret == CREDSSP_E_TOO_LARGE ? "busy"
+                                                  : credssp_error_name(ret);
+        finish_done(c, ret == CREDSSP_E_TOO_LARGE ? PAM_VERDICT_BUSY : PAM_VERDICT_DENIED);
+        credssp_result_free(r);                 /* wipes the secret */
+        return;
     }
     report_fill(&c->rep, pam_job_result(c->pam), true);   /* strings now live in the job */
     memset(&ev, 0, sizeof(ev));
@@ -439,10 +451,12 @@ start_pam(struct conn *c)
     if (epoll_ctl(c->srv->epfd, EPOLL_CTL_ADD, c->pam_efd, &ev) != 0) {
         c->rep.pam = credssp_error_name(CREDSSP_E_IO);
         c->pam_efd = -1;
-        return false;
+        finish_done(c, PAM_VERDICT_DENIED);
+        leave_pam(c);
+        return;
     }
     c->state = CS_PAM;
-    return true;
+    arm_timer(c, c->srv->opt.pam_timeout_ms);   /* the job's own deadline */
 }
 
 /* Queue the configured ending into the TLS session (MS-RDPBCGR 2.2.2.3 / X.224 DR). */
@@ -482,12 +496,16 @@ static void mcs_input(struct conn *c, const uint8_t *data, size_t len);
 static void
 finish_done(struct conn *c, enum pam_verdict pam)
 {
-    bool refused = pam == PAM_VERDICT_DENIED || pam == PAM_VERDICT_BUSY;
     credssp_error ret;
+    bool denied = pam != PAM_VERDICT_SKIPPED && pam != PAM_VERDICT_OK;
 
-    c->rep.outcome = pam == PAM_VERDICT_BUSY ? "busy" : refused ? "pam_denied" : "ok";
+    c->rep.outcome = pam == PAM_VERDICT_SESSIONS_FULL ? "busy"
+                     : pam == PAM_VERDICT_BUSY        ? "pam_busy"
+                     : pam == PAM_VERDICT_TIMEOUT     ? "pam_timeout"
+                     : denied                         ? "pam_denied"
+                                                      : "ok";
     if (c->ans.selected == X224_PROTOCOL_HYBRID_EX) {
-        uint32_t eua = refused ? X224_EUA_ACCESS_DENIED : X224_EUA_SUCCESS;
+        uint32_t eua = denied ? X224_EUA_ACCESS_DENIED : X224_EUA_SUCCESS;
 
         ret = app_pdu(c, build_eua, &eua);
         if (ret == CREDSSP_OK)
@@ -623,7 +641,7 @@ on_engine_done(struct conn *c)
 {
     report_fill(&c->rep, credssp_engine_result(c->eng), true);
     if (!adm_promote(&c->adm)) {                /* out of the pre-auth budget either way */
-        finish_done(c, PAM_VERDICT_BUSY);
+        finish_done(c, PAM_VERDICT_SESSIONS_FULL);
         return;
     }
     arm_deadline(c);                            /* what is left of --timeout */
@@ -632,8 +650,24 @@ on_engine_done(struct conn *c)
         finish_done(c, PAM_VERDICT_SKIPPED);
         return;
     }
-    if (!start_pam(c))
-        finish_done(c, PAM_VERDICT_DENIED);
+    start_pam(c);
+}
+
+/*
+ * The PAM stage is over (verdict or timeout): forget the job (its
+ * credential is wiped once the worker, if any, lets go) and give the
+ * remaining steps a fresh --timeout deadline.  Call after the report.
+ */
+static void
+leave_pam(struct conn *c)
+{
+    if (c->pam_efd >= 0)
+        (void)epoll_ctl(c->srv->epfd, EPOLL_CTL_DEL, c->pam_efd, NULL);
+    c->pam_efd = -1;
+    pam_job_release(c->pam);
+    c->pam = NULL;
+    if (c->state == CS_MCS || c->state == CS_FLUSH)
+        arm_timer(c, c->srv->opt.timeout_ms);
 }
 
 /*
@@ -675,6 +709,7 @@ conn_on_pam(struct conn *c)
     c->rep.pam = status;
     c->rep.krb5ccname = pam_job_krb5ccname(c->pam);
     finish_done(c, ret == CREDSSP_OK ? PAM_VERDICT_OK : PAM_VERDICT_DENIED);
+    leave_pam(c);
     update_events(c);
 }
 
@@ -962,9 +997,13 @@ conn_on_timer(struct conn *c)
     if (c->state == CS_CLOSED)
         return;
     if (c->state == CS_PAM) {
+        /* --pam-timeout: EUA denied, pam_timeout; the hung job's helpers get SIGTERM. */
+        pam_job_cancel(c->pam);
         c->rep.pam = "timeout";
-        c->rep.ending = "close";
-        conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT));
+        finish_done(c, PAM_VERDICT_TIMEOUT);
+        leave_pam(c);
+        update_events(c);
+        return;
     } else if (c->state == CS_X224 || c->state == CS_TLS) {
         adm_strike(&c->adm, server_now_ms());  /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
@@ -1117,9 +1156,16 @@ conn_free(struct conn *c)
     tlsonly_free(c->tls);
     free(c->out.buf);
     OPENSSL_clear_free(c->app, c->app_cap);
-    if (c->tfd >= 0)
+    /* Out of the epoll set before close(2): a helper a PAM module forks
+     * (pam_exec) holds copies of our descriptors until its exec, and while
+     * the file stays open its registration would outlive c. */
+    if (c->tfd >= 0) {
+        (void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->tfd, NULL);
         (void)close(c->tfd);
-    if (c->fd >= 0)
+    }
+    if (c->fd >= 0) {
+        (void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
         (void)close(c->fd);
+    }
     free(c);
 }

@@ -17,6 +17,7 @@
 
 #include "cert.h"
 #include "conffile.h"
+#include "pamjob.h"
 #include "loop.h"
 #include "frontend.h"
 #include "keytab_check.h"
@@ -35,7 +36,11 @@ enum {
     OPT_HANDOFF,
     OPT_NTLM_PLAIN,
     OPT_WORKERS,
-    OPT_NTLM_PASSTHROUGH
+    OPT_NTLM_PASSTHROUGH,
+    OPT_PAM_WORKERS,
+    OPT_PAM_QUEUE,
+    OPT_PAM_PER_USER,
+    OPT_PAM_TIMEOUT
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +66,10 @@ static const struct option long_opts[] = {
     { "handoff", required_argument, NULL, OPT_HANDOFF },
     { "ntlm-keyfile-plain", no_argument, NULL, OPT_NTLM_PLAIN },
     { "workers", required_argument, NULL, OPT_WORKERS },
+    { "pam-workers", required_argument, NULL, OPT_PAM_WORKERS },
+    { "pam-queue", required_argument, NULL, OPT_PAM_QUEUE },
+    { "pam-per-user", required_argument, NULL, OPT_PAM_PER_USER },
+    { "pam-timeout", required_argument, NULL, OPT_PAM_TIMEOUT },
     ADM_LONG_OPTIONS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
@@ -123,13 +132,20 @@ usage(FILE *f)
 "  --json                  one JSON report per connection on stdout\n"
 "  --tls-only              baseline: X.224 + TLS handshake, then close\n"
 "  --pam-service NAME      log the delegated credential in with PAM service NAME\n"
-"                          (auth + account on a worker thread; the verdict\n"
+"                          (auth + account on the PAM worker pool; the verdict\n"
 "                          decides the HYBRID_EX Early User Authorization Result)\n"
 "  --pam-session           with --pam-service: also setcred and open (then close)\n"
+"                          the session\n"
 "  --handoff conv|keyring  with --pam-service: answer the stack's prompts (conv,\n"
 "                          default) or also hand the credential to pam_credssp\n"
 "                          through the kernel keyring (token in CREDSSP_HANDOFF)\n"
-"                          the session\n"
+"  --pam-workers N         PAM worker threads, 1..%u (default %u)\n"
+"  --pam-queue N           logins that may wait for a worker, 0..%u (default %u);\n"
+"                          beyond it the login is denied (pam_busy)\n"
+"  --pam-per-user N        PAM jobs one account may hold, queued or running\n"
+"                          (default %u); beyond it: pam_busy\n"
+"  --pam-timeout MS        a PAM job's deadline (default %u): then EUA denied,\n"
+"                          outcome pam_timeout, the job's helpers get SIGTERM\n"
 "  --allow-restricted-admin  accept Restricted Admin (credential-less) logons\n"
 "  --allow-remote-guard    accept Remote Credential Guard logons\n"
 "  --no-hybrid-ex          never select HYBRID_EX (no Early User Authorization PDU)\n"
@@ -143,7 +159,9 @@ usage(FILE *f)
 "  --config FILE           read these options from FILE (key = value lines,\n"
 "                          see credssp.conf(5)); the command line overrides it\n"
 "  --help                  this text\n",
-            SERVER_DEFAULT_TIMEOUT_MS, SERVER_DEFAULT_MAX_CONCURRENT);
+            SERVER_DEFAULT_TIMEOUT_MS, SERVER_DEFAULT_MAX_CONCURRENT, PAM_POOL_MAX_WORKERS,
+            PAM_POOL_DEFAULT_WORKERS, PAM_POOL_MAX_QUEUE, PAM_POOL_DEFAULT_QUEUE,
+            PAM_POOL_DEFAULT_PER_USER, SERVER_DEFAULT_PAM_TIMEOUT_MS);
     adm_usage(f);
 }
 
@@ -152,6 +170,41 @@ static int
 parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
 {
     return adm_parse_ulong(s, lo, hi, out);   /* admission_opts.c */
+}
+
+/* One of the --pam-* pool options; 0 ok, -1 error (reported). */
+static int
+parse_pam_opt(int ch, const char *arg, struct server_opts *opt)
+{
+    static const struct {
+        int ch;
+        const char *name;
+        unsigned long lo, hi;
+    } lim[] = {
+        { OPT_PAM_WORKERS, "--pam-workers", 1, PAM_POOL_MAX_WORKERS },
+        { OPT_PAM_QUEUE, "--pam-queue", 0, PAM_POOL_MAX_QUEUE },
+        { OPT_PAM_PER_USER, "--pam-per-user", 1, PAM_POOL_MAX_QUEUE },
+        { OPT_PAM_TIMEOUT, "--pam-timeout", 1, SERVER_MAX_TIMEOUT_MS },
+    };
+    unsigned long v;
+    size_t i = 0;
+
+    while (lim[i].ch != ch)
+        i++;
+    if (parse_ulong(arg, lim[i].lo, lim[i].hi, &v) != 0) {
+        fprintf(stderr, "credssp-server: %s wants %lu..%lu\n", lim[i].name, lim[i].lo,
+                lim[i].hi);
+        return -1;
+    }
+    if (ch == OPT_PAM_WORKERS)
+        opt->pam_workers = (unsigned)v;
+    else if (ch == OPT_PAM_QUEUE)
+        opt->pam_queue = (unsigned)v;
+    else if (ch == OPT_PAM_PER_USER)
+        opt->pam_per_user = (unsigned)v;
+    else
+        opt->pam_timeout_ms = (unsigned)v;
+    return 0;
 }
 
 /* Parse argv into opt; 0 ok, 1 --help, -1 error. */
@@ -169,6 +222,10 @@ parse_args(int argc, char **argv, struct server_opts *opt)
     opt->ending = ENDING_MCS;
     opt->workers = 1;
     adm_config_defaults(&opt->admit, SERVER_DEFAULT_MAX_CONCURRENT);
+    opt->pam_workers = PAM_POOL_DEFAULT_WORKERS;
+    opt->pam_queue = PAM_POOL_DEFAULT_QUEUE;
+    opt->pam_per_user = PAM_POOL_DEFAULT_PER_USER;
+    opt->pam_timeout_ms = SERVER_DEFAULT_PAM_TIMEOUT_MS;
     while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (ch) {
         case 'l': opt->listen = optarg; break;
@@ -215,6 +272,13 @@ parse_args(int argc, char **argv, struct server_opts *opt)
                 return -1;
             }
             opt->timeout_ms = (unsigned)v;
+            break;
+        case OPT_PAM_WORKERS:
+        case OPT_PAM_QUEUE:
+        case OPT_PAM_PER_USER:
+        case OPT_PAM_TIMEOUT:
+            if (parse_pam_opt(ch, optarg, opt) != 0)
+                return -1;
             break;
         case OPT_MAXC:
             if (parse_ulong(optarg, 1, 4096, &v) != 0) {
@@ -400,7 +464,23 @@ main(int argc, char **argv)
         SSL_CTX_free(srv.ssl_ctx);
         return 1;
     }
+    if (srv.opt.pam_service != NULL &&
+        pam_pool_start(srv.opt.pam_workers, srv.opt.pam_queue, srv.opt.pam_per_user) !=
+            CREDSSP_OK) {
+        fprintf(stderr, "credssp-server: cannot start the PAM workers\n");
+        (void)close(lfd);
+        credssp_config_free(srv.cfg);
+        SSL_CTX_free(srv.ssl_ctx);
+        return 1;
+    }
     rc = loop_run(&srv, lfd);
+    if (srv.opt.pam_service != NULL) {
+        unsigned hung = pam_pool_stop(SERVER_PAM_STOP_GRACE_MS);
+
+        if (hung > 0)
+            fprintf(stderr, "credssp-server: %u PAM worker(s) still inside a module at exit\n",
+                    hung);
+    }
     credssp_config_free(srv.cfg);
     SSL_CTX_free(srv.ssl_ctx);
     return rc;

@@ -28,6 +28,8 @@
 #define SERVER_LINGER_MS 2000u          /* wait for the client's FIN after ours */
 #define SERVER_MAX_TIMEOUT_MS 600000u
 #define SERVER_MAX_WORKERS 64u           /* --workers */
+#define SERVER_DEFAULT_PAM_TIMEOUT_MS 10000u
+#define SERVER_PAM_STOP_GRACE_MS 2000u /* wait for PAM workers at shutdown */
 
 /*
  * How a connection ends once CredSSP (and the EUA PDU) is done.  Measured in
@@ -52,6 +54,10 @@ struct server_opts {
     const char *pam_service;       /* PAM login of the delegated credential (pamjob.c) */
     bool pam_session;              /* full login incl. session, not just auth + account */
     bool handoff_keyring;          /* --handoff keyring: pam_credssp claims via the keyring */
+    unsigned pam_workers;          /* PAM worker threads (pamjob.c) */
+    unsigned pam_queue;            /* jobs that may wait for a worker */
+    unsigned pam_per_user;         /* jobs one account may hold, queued or running */
+    unsigned pam_timeout_ms;       /* a PAM job's deadline: then EUA denied, pam_timeout */
     const char *port_file;         /* write the bound port here once listening */
     int min_version;
     unsigned long connections;     /* 0 = until SIGTERM / SIGINT */

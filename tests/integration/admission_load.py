@@ -146,10 +146,9 @@ def logins(a):
     for i in range(a.count):
         v = versions[i % len(versions)]
         sc = patched_client(v)
-        args = types.SimpleNamespace(host="127.0.0.1", port=a.port, mech="ntlm", user=a.user,
-                                     domain=a.domain, password_env="CSSP_PASSWORD",
-                                     target=a.target, protocols=0x0B, read_ending=False,
-                                     send_after=None)
+        args = sc.make_parser().parse_args(
+            ["--port", str(a.port), "--mech", "ntlm", "--user", a.user, "--domain", a.domain,
+             "--target", a.target, "--protocols", "0x0B"])
         out = io.StringIO()
         t0 = time.monotonic()
         try:

@@ -15,10 +15,16 @@ INTEROP_TESTS = \
 	tests/integration/interop_spnego_ntlm.sh \
 	tests/integration/interop_spnego_krb5.sh \
 	tests/integration/interop_pam.sh \
+	tests/integration/interop_pam_hung.sh \
+	tests/integration/interop_pam_tmp.sh \
+	tests/integration/interop_tls13_wait.sh \
+	tests/integration/server_faults.sh \
+	tests/integration/fail2ban_filter.sh \
 	tests/integration/interop_rdesktop.sh \
 	tests/integration/e2e_pam_krb5.sh
 dist_check_SCRIPTS += $(INTEROP_TESTS) tests/integration/spnego_client.py
-EXTRA_DIST += tests/integration/interop_lib.sh
+EXTRA_DIST += tests/integration/interop_lib.sh tests/integration/private_tmp.sh \
+	examples/fail2ban/filter.d/credssp-server.conf examples/fail2ban/jail.d/credssp-server.conf
 TESTS += $(INTEROP_TESTS)
 
 # Unit tests of the server's own parsers and writers (cmocka).

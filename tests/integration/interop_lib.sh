@@ -120,6 +120,15 @@ il_server() {
         # pam_wrapper must not use RTLD_DEEPBIND then (docs/TESTING.md §1.4).
         _wrap=$(printf '%s' "$_wrap" | sed "s|LD_PRELOAD=|PAM_WRAPPER_DISABLE_DEEPBIND=1 LD_PRELOAD=$(il_asan_runtime):|")
     fi
+    case $_wrap in
+    *PAM_WRAPPER=1*)
+        # pam_wrapper's /tmp/pam.X must not be shared with (and removed by)
+        # another test's pam_wrapper process: a private /tmp when possible.
+        if il_private_tmp_works; then
+            _wrap="unshare --mount --propagation private -- sh $top_srcdir/tests/integration/private_tmp.sh $T $_wrap"
+        fi
+        ;;
+    esac
     # shellcheck disable=SC2086
     $_wrap "$SERVER" --json --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
         >"$T/$_tag.json" 2>"$T/$_tag.log" &
@@ -144,6 +153,12 @@ il_server_wait() {
     SRV_RC=$?
     il_forget "$SRV_PID"
     il_sanitizer_check
+}
+
+# il_private_tmp_works: root with mount namespaces (private_tmp.sh can run).
+il_private_tmp_works() {
+    [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
+        unshare --mount --propagation private true 2>/dev/null
 }
 
 # il_sanitizer_check: an ASan/UBSan/LSan report in the server's log fails the test.
@@ -221,4 +236,26 @@ il_kdc() {
     export KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME
     KEYTAB="$T/krb/service.keytab"
     [ -f "$KEYTAB" ] || il_fail "mkrealm.sh made no $KEYTAB"
+}
+
+# il_spnego_setup: python3-gssapi present (else skip), NTLM key TESTDOM\alice
+# (alicepw) in $T/keys, the client's $T/ntlm_users, HOST.
+il_spnego_setup() {
+    "$PY" -c 'import gssapi, cryptography' 2>/dev/null ||
+        il_skip "python3-gssapi / cryptography missing"
+    il_keyfile "$T/keys" alice TESTDOM alicepw
+    printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_users"
+    HOST=$(hostname)
+}
+
+# il_spnego TAG [ARGS...]: one spnego_client.py login of TESTDOM\alice (NTLM,
+# HYBRID_EX) against $PORT, output in $T/TAG.out; sets RC.
+il_spnego() {
+    _tag=$1
+    shift
+    NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 20 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
+        --user alice --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
+        "$@" >"$T/$_tag.out" 2>&1
+    RC=$?
 }

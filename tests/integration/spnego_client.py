@@ -15,11 +15,18 @@ this is a test client, not production code.
 Output: one "key: value" line per step on stdout.  Exit status:
 0 authenticated (and EUA success if HYBRID_EX), 2 EUA access denied,
 3 RDP_NEG_FAILURE, 4 server sent errorCode, 5 pubKeyAuth mismatch,
+6 the server sent nothing after our Finished (--wait-after-finished),
 1 any other error.
+
+--wait-after-finished SECONDS behaves like CredSSP clients built on a
+token-in / token-out TLS loop (the Python library used for WinRM, over
+HTTP): after the handshake (our Finished) they wait for a server record
+before the first TSRequest.  --tls-max 1.2 caps the client's TLS version.
 """
 import argparse
 import hashlib
 import os
+import select
 import socket
 import ssl
 import struct
@@ -204,8 +211,19 @@ def run(args):
     tctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     tctx.check_hostname = False
     tctx.verify_mode = ssl.CERT_NONE
+    if args.tls_max == "1.2":
+        tctx.maximum_version = ssl.TLSVersion.TLSv1_2
     tls = tctx.wrap_socket(sock)
     print("tls: %s" % tls.version())
+    if args.wait_after_finished and tls.version() == "TLSv1.2":
+        print("server_record_after_finished: yes (its Finished)")
+    elif args.wait_after_finished:
+        # TLS 1.3: our Finished was the last handshake message; wait for the
+        # server's next record on the wire.
+        ready, _, _ = select.select([tls.fileno()], [], [], args.wait_after_finished)
+        if not ready:
+            raise Fail(6, "server sent nothing after our Finished")
+        print("server_record_after_finished: yes")
     spk = subject_public_key(tls.getpeercert(binary_form=True))
     nonce = os.urandom(32)
     gctx = make_context(args.mech, args.target)
@@ -294,7 +312,8 @@ def token_is_last_ntlm(token):
     return i >= 0 and token[i + 8:i + 12] == b"\x03\x00\x00\x00"
 
 
-def main():
+def make_parser():
+    """The command line; also how other test programs build run()'s arguments."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
@@ -311,7 +330,15 @@ def main():
     p.add_argument("--read-ending", action="store_true",
                    help="read what the server sends after CredSSP / EUA until it closes "
                         "(for servers that end at once, e.g. --ending dpum)")
-    args = p.parse_args()
+    p.add_argument("--wait-after-finished", type=float, default=0, metavar="SECONDS",
+                   help="after the handshake wait for a server record before the first "
+                        "TSRequest (exit 6 when none comes)")
+    p.add_argument("--tls-max", choices=("1.2", "1.3"), default="1.3")
+    return p
+
+
+def main():
+    args = make_parser().parse_args()
     try:
         return run(args)
     except Fail as e:
