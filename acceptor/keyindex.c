@@ -215,9 +215,15 @@ build_table(struct snapshot *s, char why_out[WHY_LEN])
     return CREDSSP_OK;
 }
 
-/* Read and index the file; why_out explains a failure. */
+/*
+ * Read and index the file; why_out explains a failure.  allow_missing: a file
+ * that no longer exists loads as an empty table (s->id invalid), the admin's
+ * way of saying "no NTLM accounts"; a file that exists but does not parse or
+ * cannot be read says nothing of the kind and fails.
+ */
 static credssp_error
-snapshot_load(const char *path, struct snapshot **out, char why_out[WHY_LEN])
+snapshot_load(const char *path, bool allow_missing, struct snapshot **out,
+              char why_out[WHY_LEN])
 {
     credssp_error ret = CREDSSP_E_NOMEM;
     struct snapshot *s = calloc(1, sizeof(*s));
@@ -229,6 +235,14 @@ snapshot_load(const char *path, struct snapshot **out, char why_out[WHY_LEN])
         goto cleanup;
     /* O_NONBLOCK: a FIFO in its place must not hang the reload. */
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0 && errno == ENOENT && allow_missing) {
+        ret = build_table(s, why_out);         /* no records: every lookup fails */
+        if (ret != CREDSSP_OK)
+            goto cleanup;
+        *out = s;
+        s = NULL;
+        goto cleanup;
+    }
     if (fd < 0 || fstat(fd, &st) != 0) {
         snprintf(why_out, WHY_LEN, "%s", strerror(errno));
         ret = CREDSSP_E_NO_ACCEPTOR_CRED;
@@ -306,7 +320,8 @@ cssp_keyindex_reload(struct cssp_keyindex *ix)
     if (ix == NULL)
         return CREDSSP_E_INVALID_ARG;
     pthread_mutex_lock(&ix->reload_lock);
-    ret = snapshot_load(ix->path, &fresh, why);
+    /* Only after a first good load may the file go away (see snapshot_load). */
+    ret = snapshot_load(ix->path, ix->cur != NULL, &fresh, why);
     if (ret != CREDSSP_OK) {
         struct file_id id = current_id(ix->path);
 
@@ -332,8 +347,13 @@ cssp_keyindex_reload(struct cssp_keyindex *ix)
     ix->cur = fresh;
     pthread_mutex_unlock(&ix->lock);
     ix->have_failed = false;
-    cssp_log(ix->cfg, LOG_INFO, "credssp: NTLM key file %s loaded: %u entries", ix->path,
-             fresh->count);
+    if (!fresh->id.valid)
+        cssp_log(ix->cfg, LOG_WARNING,
+                 "credssp: NTLM key file %s was removed: no NTLM accounts until it is back",
+                 ix->path);
+    else
+        cssp_log(ix->cfg, LOG_INFO, "credssp: NTLM key file %s loaded: %u entries", ix->path,
+                 fresh->count);
     snapshot_put(ix, old);
 
 cleanup:

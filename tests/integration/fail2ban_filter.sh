@@ -42,8 +42,13 @@ fail2ban-regex -v "$T/audit.log" "$FILTER" >"$T/f2b.out" 2>&1 || il_fail "fail2b
 grep -E "^(Failregex|Ignoreregex|Lines):" "$T/f2b.out"
 # 3 x 127.0.0.1, 1 x ::1, 1 x 192.0.2.1 (the copy); the good login is missed
 grep -q "^Failregex: 5 total" "$T/f2b.out" || il_fail "expected 5 matches"
-grep -q "^Lines: 6 lines, 0 ignored, 5 matched, 1 missed" "$T/f2b.out" ||
-    il_fail "the good login's line must be the only one missed"
+grep -qE "^Lines: [0-9]+ lines, 0 ignored, 5 matched, [0-9]+ missed" "$T/f2b.out" ||
+    il_fail "expected 5 matched lines"
+# Of the missed lines (the good login, informational lines such as the key
+# file's "loaded"), the only audit line is the good login's.
+sed -n '/Missed line(s):/,/^`-/p' "$T/f2b.out" >"$T/missed.txt"
+[ "$(grep -c 'outcome=' "$T/missed.txt")" = 1 ] && grep -q 'outcome=ok ' "$T/missed.txt" ||
+    il_fail "the good login's line must be the only audit line missed"
 [ "$(grep -cE '^\|\s+127\.0\.0\.1\s' "$T/f2b.out")" = 3 ] || il_fail "127.0.0.1 not found 3 times"
 [ "$(grep -cE '^\|\s+192\.0\.2\.1\s' "$T/f2b.out")" = 1 ] || il_fail "192.0.2.1 not found once"
 [ "$(grep -cE '^\|\s+::1\s' "$T/f2b.out")" = 1 ] || il_fail "::1 not found once"

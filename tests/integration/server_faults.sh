@@ -7,7 +7,8 @@
 #  2. client half-closes after its TLS ClientHello: outcome "closed";
 #  3. client that stalls after each TLS record (one byte per record, 1 s
 #     apart): the deadline (--timeout 3000) ends it, outcome "timeout";
-#  4. NTLM key file removed mid-run: logon_failure (errorCode to the client);
+#  4. NTLM key file removed mid-run: the index empties within a second (its log line),
+#     then logon_failure (errorCode to the client);
 #     restored: logins work again.
 # Client for the logins: spnego_client.py (NTLM, HYBRID_EX).
 . "$(dirname "$0")/interop_lib.sh"
@@ -89,12 +90,17 @@ grep -q "stopped after" "$T/raw-stall.out" || il_fail "the stalling client did n
 still_serving
 il_ok "client stalling byte by byte: timeout at the deadline; server still serving"
 
+# The server's key index notices within about a second (it checks the file
+# once a second; SIGHUP would ask at once); wait for its log line, bounded.
 mv "$T/keys" "$T/keys.away"
+for _ in $(seq 50); do grep -q "was removed: no NTLM accounts" "$IL_SERVER_LOG" && break; sleep 0.1; done
+grep -q "was removed: no NTLM accounts" "$IL_SERVER_LOG" || il_fail "the server did not notice the removal"
 il_spnego nokeys
 [ "$RC" = 4 ] || il_fail "login without the key file: exit $RC, expected 4 (errorCode)"
 grep -qx "error_code: 0xC000006D" "$T/nokeys.out" || il_fail "no STATUS_LOGON_FAILURE errorCode"
 next_report outcome=logon_failure
 mv "$T/keys.away" "$T/keys"
+for _ in $(seq 50); do [ "$(grep -c "keys loaded: 1 entries" "$IL_SERVER_LOG")" -ge 2 ] && break; sleep 0.1; done
 still_serving
 il_ok "key file removed mid-run: logon_failure; restored: logins work"
 il_server_stop
