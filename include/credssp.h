@@ -443,6 +443,8 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_remove(const char *path, c
 #define CREDSSP_STATUS_NOT_SUPPORTED       0xC00000BBu
 #define CREDSSP_STATUS_INVALID_PARAMETER   0xC000000Du
 #define CREDSSP_STATUS_LOGON_TYPE_NOT_GRANTED 0xC000015Bu
+/* The identity back end (DC, KDC, winbind, lookup callback) answered after the deadline. */
+#define CREDSSP_STATUS_NO_LOGON_SERVERS    0xC000005Eu
 
 #ifdef __cplusplus
 }
