@@ -148,7 +148,8 @@ def logins(a):
         sc = patched_client(v)
         args = types.SimpleNamespace(host="127.0.0.1", port=a.port, mech="ntlm", user=a.user,
                                      domain=a.domain, password_env="CSSP_PASSWORD",
-                                     target=a.target, protocols=0x0B, read_ending=False)
+                                     target=a.target, protocols=0x0B, read_ending=False,
+                                     send_after=None)
         out = io.StringIO()
         t0 = time.monotonic()
         try:

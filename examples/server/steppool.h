@@ -1,0 +1,58 @@
+/*
+ * steppool.h - a small bounded pool of threads that run the engine steps
+ * that may block (credssp_engine_step: the NTLM lookup, gss_accept_sec_context
+ * with winbind / key file / replay cache; and credssp_result_local_name: NSS),
+ * shared by credssp-server and credssp-gateway (issue 15).
+ *
+ * The event loop submits a job that names an engine; from then on the loop
+ * must not touch that engine (docs/ENGINE.md, deferred mode).  A worker runs
+ * the step and puts the job on a done list; the pool's eventfd (registered in
+ * the loop's epoll set) becomes readable and the loop collects the finished
+ * jobs, which hands each engine back.  Fixed threads, fixed queue: a full
+ * queue refuses the job at once.  Threads start with step_pool_new(), so a
+ * process that forks (--workers) creates its pool after the fork.
+ */
+#ifndef CSSP_EXAMPLE_STEPPOOL_H
+#define CSSP_EXAMPLE_STEPPOOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "credssp.h"
+
+#define STEP_POOL_THREADS 4u
+#define STEP_POOL_QUEUE 256u
+
+struct step_pool;
+
+/* One step; embedded in the connection that owns the engine. */
+struct step_job {
+    credssp_engine *eng;      /* in: the engine (the worker owns it until collected) */
+    bool local_name;          /* in: also compute credssp_result_local_name() when DONE */
+    credssp_status status;    /* out: what credssp_engine_step() returned */
+    uint64_t queued_ms;       /* when it was submitted (CLOCK_MONOTONIC) */
+    uint64_t waited_ms;       /* out: submit to hand-back */
+    void *owner;              /* the connection, for the loop */
+    struct step_job *next;    /* pool-private */
+};
+
+/* Start `threads` workers with room for `queue` waiting jobs; 0 or -1. */
+int step_pool_new(unsigned threads, unsigned queue, struct step_pool **out);
+/* The eventfd to watch for EPOLLIN (finished jobs). */
+int step_pool_fd(const struct step_pool *p);
+/* Queue a job; false when the queue is full (the engine stays with the caller). */
+bool step_pool_submit(struct step_pool *p, struct step_job *job);
+/*
+ * Take the finished jobs (after the eventfd was readable): a list linked by
+ * ->next, oldest first, or NULL.  Each engine is the caller's again.
+ */
+struct step_job *step_pool_collect(struct step_pool *p);
+/* Jobs submitted and not yet collected. */
+unsigned step_pool_pending(const struct step_pool *p);
+/*
+ * Let running steps finish, join, free (queued jobs are dropped unrun, so
+ * every engine is the caller's again afterwards).  NULL-safe.
+ */
+void step_pool_free(struct step_pool *p);
+
+#endif /* CSSP_EXAMPLE_STEPPOOL_H */
