@@ -139,9 +139,11 @@ reap(struct server *srv)
  * socket (each with its own epoll set, admission state and --connections
  * count; the listener is EPOLLEXCLUSIVE so one wakes per connection).
  * Runs before any descriptor of the loop exists.  The PIDs go to kids.
+ * A worker starts the library's threads of its own (the key index watcher:
+ * threads do not survive fork); the step pool starts after this anyway.
  */
 static void
-spawn_workers(unsigned workers, pid_t *kids, unsigned *n_kids)
+spawn_workers(credssp_config *cfg, unsigned workers, pid_t *kids, unsigned *n_kids)
 {
     *n_kids = 0;
     if (workers > 1)
@@ -155,6 +157,8 @@ spawn_workers(unsigned workers, pid_t *kids, unsigned *n_kids)
             if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
                 (void)raise(SIGTERM);
             *n_kids = 0;
+            if (cfg != NULL && credssp_config_after_fork(cfg) != CREDSSP_OK)
+                fprintf(stderr, "credssp-server: worker %u: no key index watcher\n", i);
             return;
         }
         if (p < 0) {
@@ -236,7 +240,7 @@ loop_run(struct server *srv, int listen_fd)
     int sfd = -1, status = 1;
 
     l.w.ptr = &l;
-    spawn_workers(srv->opt.workers, kids, &n_kids);
+    spawn_workers(srv->cfg, srv->opt.workers, kids, &n_kids);
     if (adm_init(&srv->adm, &srv->opt.admit, "credssp-server", srv, on_accept, on_drop) != 0)
         goto cleanup;
     sigemptyset(&mask);

@@ -20,10 +20,14 @@
 #  3. --step-timeout 1000 and a back end that answers after 1.5 s: bob's
 #     client gets errorCode STATUS_NO_LOGON_SERVERS (0xC000005E), the report
 #     says outcome "timeout", and the source is not penalised.
+#  4. --workers 2 and the key index: with the first process stopped
+#     (SIGSTOP), a user added to the key file (plus SIGHUP to the worker)
+#     can log in through the forked worker.  Before, the index's watcher
+#     thread existed only in the first process: the worker never reloaded.
 # Bounded: every client has a timeout; the whole test takes about 15 s.
 . "$(dirname "$0")/interop_lib.sh"
 il_init slowbe
-il_need timeout hostname
+il_need timeout hostname pgrep
 "$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
 [ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
     il_skip "gss-ntlmssp not installed"
@@ -130,3 +134,28 @@ il_server_stop
 il_expect_json "$T/late.json" 1 outcome=timeout error_code=0xC000005E
 grep -q 'admission: source' "$T/late.log" && il_fail "the source was penalised for our back end"
 il_ok "back end later than --step-timeout: errorCode 0xC000005E, outcome timeout"
+
+# --- 4. the key index reloads in a forked worker -----------------------------------
+il_server reload --ntlm-keyfile "$T/keys" --workers 2
+KID=$(pgrep -P "$SRV_PID" | head -n 1)
+[ -n "$KID" ] || il_fail "no worker process"
+kill -STOP "$SRV_PID"                         # only the worker serves now
+il_keyfile "$T/keys" carol TESTDOM carolpw
+printf 'TESTDOM:carol:carolpw\n' >"$T/ntlm_carol"
+kill -HUP "$KID"
+good=0
+for _ in 1 2 3 4 5 6; do
+    sleep 0.5
+    if NTLM_USER_FILE="$T/ntlm_carol" CSSP_PASSWORD=carolpw timeout 10 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm --user carol \
+        --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B >"$T/carol.out" 2>&1 &&
+        grep -q '^eua: 00000000' "$T/carol.out"; then
+        good=1
+        break
+    fi
+done
+kill -CONT "$SRV_PID"
+[ "$good" = 1 ] || il_fail "the worker never learnt carol's key: $(tail -n 3 "$T/carol.out")"
+il_server_stop
+[ "$SRV_RC" = 0 ] || il_fail "--workers 2, SIGTERM: exit $SRV_RC"
+il_ok "--workers 2: a key added to the file is seen by the forked worker"
