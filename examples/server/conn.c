@@ -52,7 +52,6 @@
 #define PUMP_MAX 16
 #define SMALL_PDU_MAX 512u
 #define APP_MAX (2u * MCS_MAX_FRAME)
-#define STEP_GRACE_MS 1000u   /* a late back end may still say "no logon servers" */
 
 enum conn_state {
     CS_X224,     /* waiting for the Connection Request */
@@ -729,19 +728,13 @@ static void
 start_step(struct conn *c)
 {
     struct server *srv = c->srv;
-    uint64_t now = server_now_ms();
-    uint64_t end = c->start_ms + srv->opt.timeout_ms;
 
     flush(c);
     if (c->state != CS_TLS)
         return;
-    if (srv->opt.admit.step_ms > 0 && now + srv->opt.admit.step_ms < end)
-        end = now + srv->opt.admit.step_ms;
-    credssp_engine_set_deadline(c->eng, end);
-    c->step.eng = c->eng;
-    c->step.owner = c;
-    c->step.local_name = srv->opt.pam_service != NULL;
-    if (!step_pool_submit(srv->steps, &c->step)) {
+    if (!step_pool_start(srv->steps, &c->step, c->eng, c, srv->opt.pam_service != NULL,
+                         server_now_ms(), c->start_ms + srv->opt.timeout_ms,
+                         srv->opt.admit.step_ms)) {
         c->rep.ending = "close";
         conclude(c, "overload");
         close_now(c);
@@ -968,7 +961,8 @@ on_readable(struct conn *c)
 {
     uint8_t buf[READ_CHUNK];
 
-    for (int i = 0; i < READS_PER_EVENT && c->state != CS_CLOSED && !c->peer_eof; i++) {
+    for (int i = 0; i < READS_PER_EVENT && c->state != CS_CLOSED && !c->peer_eof && !c->in_step;
+         i++) {
         uint8_t *dst = buf;
         size_t cap = sizeof(buf);
         ssize_t n;
@@ -1029,7 +1023,7 @@ conn_on_timer(struct conn *c)
         /* The engine has the same deadline: a back end that answers within
          * the grace fails the exchange with errorCode STATUS_NO_LOGON_SERVERS. */
         c->step_grace = true;
-        arm_timer(c, STEP_GRACE_MS);
+        arm_timer(c, STEP_POOL_GRACE_MS);
         return;
     }
     if (c->state == CS_PAM) {

@@ -143,6 +143,19 @@ step_pool_submit(struct step_pool *p, struct step_job *job)
     return ok;
 }
 
+bool
+step_pool_start(struct step_pool *p, struct step_job *job, credssp_engine *eng, void *owner,
+                bool local_name, uint64_t now_ms, uint64_t end_ms, unsigned step_ms)
+{
+    if (step_ms > 0 && now_ms + step_ms < end_ms)
+        end_ms = now_ms + step_ms;
+    credssp_engine_set_deadline(eng, end_ms);
+    job->eng = eng;
+    job->owner = owner;
+    job->local_name = local_name;
+    return step_pool_submit(p, job);
+}
+
 struct step_job *
 step_pool_collect(struct step_pool *p)
 {

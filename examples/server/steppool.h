@@ -22,6 +22,9 @@
 
 #define STEP_POOL_THREADS 4u
 #define STEP_POOL_QUEUE 256u
+/* After a step's deadline: how long the loop still waits for the back end,
+ * so that a late answer becomes errorCode STATUS_NO_LOGON_SERVERS. */
+#define STEP_POOL_GRACE_MS 1000u
 
 struct step_pool;
 
@@ -47,6 +50,13 @@ bool step_pool_submit(struct step_pool *p, struct step_job *job);
  * ->next, oldest first, or NULL.  Each engine is the caller's again.
  */
 struct step_job *step_pool_collect(struct step_pool *p);
+/*
+ * The front ends' hand-over: give the engine its back-end deadline (the
+ * sooner of `end_ms` and now + `step_ms`, step_ms 0 = none), fill the job and
+ * submit it.  False when the queue is full.
+ */
+bool step_pool_start(struct step_pool *p, struct step_job *job, credssp_engine *eng, void *owner,
+                     bool local_name, uint64_t now_ms, uint64_t end_ms, unsigned step_ms);
 /* Jobs submitted and not yet collected. */
 unsigned step_pool_pending(const struct step_pool *p);
 /*

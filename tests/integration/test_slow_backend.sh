@@ -64,27 +64,8 @@ bob_login() {
 
 # others TAG: X.224 probes and alice's logins while bob waits.
 others() {
-    "$PY" - "$PORT" >"$T/$1-x224.out" 2>&1 <<'PYEOF' || il_fail "$1: X.224 while bob waits: $(cat "$T/$1-x224.out")"
-import socket, struct, sys, time
-port = int(sys.argv[1])
-body = b"\xe0\x00\x00\x00\x00\x00" + b"Cookie: mstshash=probe\r\n" + \
-    bytes.fromhex("010008000b000000")
-x224 = bytes([len(body)]) + body
-cr = b"\x03\x00" + struct.pack(">H", 4 + len(x224)) + x224
-worst = 0.0
-for i in range(10):
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    t0 = time.monotonic()
-    s.sendall(cr)
-    got = s.recv(64)
-    ms = (time.monotonic() - t0) * 1000.0
-    s.close()
-    if len(got) < 11 or got[5] != 0xD0:
-        sys.exit("probe %d: no Connection Confirm (%r)" % (i, got))
-    worst = max(worst, ms)
-print("x224_worst_ms=%.1f" % worst)
-sys.exit(0 if worst <= 100.0 else "an X.224 answer took %.1f ms" % worst)
-PYEOF
+    "$PY" "$top_srcdir/tests/integration/x224_probe.py" "$PORT" 10 100 >"$T/$1-x224.out" 2>&1 ||
+        il_fail "$1: X.224 while bob waits: $(cat "$T/$1-x224.out")"
     cat "$T/$1-x224.out"
     NTLM_USER_FILE="$T/ntlm_alice" CSSP_PASSWORD=alicepw timeout 30 "$PY" "$LOAD" logins --port "$PORT" --user alice \
         --domain TESTDOM --target "TERMSRV@$HOST" --count 2 --tls 1.3,1.2 --limit-ms 1500 \
