@@ -186,9 +186,9 @@ steps_start(struct server *srv, struct watch *w)
 {
     struct epoll_event ev;
 
-    if (srv->cfg == NULL || srv->opt.tls_only)
+    if (srv->cfg == NULL || srv->opt.tls_only || srv->opt.step_threads == 0)
         return 0;
-    if (step_pool_new(STEP_POOL_THREADS, STEP_POOL_QUEUE, &srv->steps) != 0) {
+    if (step_pool_new(srv->opt.step_threads, STEP_POOL_QUEUE, &srv->steps) != 0) {
         fprintf(stderr, "credssp-server: cannot start the step pool\n");
         return -1;
     }

@@ -18,6 +18,7 @@
 #include "cert.h"
 #include "conffile.h"
 #include "loop.h"
+#include "steppool.h"
 #include "frontend.h"
 #include "server.h"
 
@@ -31,6 +32,7 @@ enum {
     OPT_PAM_SESSION,
     OPT_HANDOFF,
     OPT_NTLM_PLAIN,
+    OPT_STEP_THREADS,
     OPT_WORKERS
 };
 
@@ -55,6 +57,7 @@ static const struct option long_opts[] = {
     { "pam-session", no_argument, NULL, OPT_PAM_SESSION },
     { "handoff", required_argument, NULL, OPT_HANDOFF },
     { "ntlm-keyfile-plain", no_argument, NULL, OPT_NTLM_PLAIN },
+    { "step-threads", required_argument, NULL, OPT_STEP_THREADS },
     { "workers", required_argument, NULL, OPT_WORKERS },
     ADM_LONG_OPTIONS,
     { "help", no_argument, NULL, 'h' },
@@ -103,6 +106,9 @@ usage(FILE *f)
 "  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
 "                          an index (reloaded when it changes or on SIGHUP)\n"
 "  --ntlm-keyfile-plain    let gss-ntlmssp re-read the file on every login instead\n"
+"  --step-threads N        threads per process for the steps that may block (GSS\n"
+"                          accept, key lookup, NSS; default 4; 0 = on the event\n"
+"                          loop, which then waits for every slow back end)\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
 "  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
@@ -159,6 +165,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
     opt->hybrid_ex = true;
     opt->ending = ENDING_MCS;
     opt->workers = 1;
+    opt->step_threads = STEP_POOL_THREADS;
     adm_config_defaults(&opt->admit, SERVER_DEFAULT_MAX_CONCURRENT);
     while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (ch) {
@@ -225,6 +232,14 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             opt->ending = (enum server_ending)i;
             break;
         }
+        case OPT_STEP_THREADS:
+            if (parse_ulong(optarg, 0, STEP_POOL_MAX_THREADS, &v) != 0) {
+                fprintf(stderr, "credssp-server: --step-threads wants 0..%u\n",
+                        STEP_POOL_MAX_THREADS);
+                return -1;
+            }
+            opt->step_threads = (unsigned)v;
+            break;
         case OPT_WORKERS:
             if (parse_ulong(optarg, 1, SERVER_MAX_WORKERS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --workers wants 1..%u\n", SERVER_MAX_WORKERS);

@@ -58,6 +58,7 @@ struct server_opts {
     unsigned timeout_ms;
     unsigned max_concurrent;       /* authenticated connections (admission.h sessions) */
     unsigned workers;              /* processes sharing the listening socket */
+    unsigned step_threads;         /* step pool threads per process, 0 = inline */
     struct adm_config admit;       /* admission control (admission.h) */
     bool json;
     bool tls_only;

@@ -21,6 +21,7 @@
 #include "credssp.h"
 
 #define STEP_POOL_THREADS 4u
+#define STEP_POOL_MAX_THREADS 64u
 #define STEP_POOL_QUEUE 256u
 /* After a step's deadline: how long the loop still waits for the back end,
  * so that a late answer becomes errorCode STATUS_NO_LOGON_SERVERS. */
