@@ -169,6 +169,14 @@ credssp_config_set_ntlm_keyfile_indexed(credssp_config *cfg, const char *path)
 }
 
 CREDSSP_API credssp_error
+credssp_config_after_fork(credssp_config *cfg)
+{
+    if (cfg == NULL)
+        return CREDSSP_E_INVALID_ARG;
+    return cssp_keyindex_after_fork(cfg->keyindex);
+}
+
+CREDSSP_API credssp_error
 credssp_config_reload_ntlm_keyfile(const credssp_config *cfg)
 {
     if (cfg == NULL || cfg->keyindex == NULL)

@@ -61,6 +61,7 @@ struct credssp_engine {
     bool deferred;               /* credssp_engine_set_deferred: back-end work waits for _step */
     size_t step_frame;           /* > 0: the TSRequest of that size at in.off awaits _step */
     uint64_t backend_ms;         /* spent in the NTLM lookup and gss_accept_sec_context */
+    bool backend_late;           /* the back end answered after the deadline */
 };
 
 /*

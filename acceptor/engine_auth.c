@@ -74,7 +74,11 @@ cssp_engine_fail(struct credssp_engine *e, credssp_error err)
 
     if (e->stage == STAGE_FAILED || e->stage == STAGE_DONE)
         return;
-    status = ntstatus_for(err);
+    /* A late back end is the server's fault, not the user's: say "no logon
+     * servers" (what Windows says when its DC does not answer), not "wrong
+     * password".  A silent client's timeout gets no errorCode. */
+    status = err == CREDSSP_E_TIMEOUT && e->backend_late ? CREDSSP_STATUS_NO_LOGON_SERVERS
+                                                         : ntstatus_for(err);
     if (status != 0 && e->client_version != 0 && error_code_allowed(e->client_version) &&
         (e->stage == STAGE_NEGO || e->stage == STAGE_PUBKEY)) {
         struct cssp_ts_request req = { .version = OUR_VERSION,
@@ -206,8 +210,10 @@ accept_token(struct credssp_engine *e, const struct cssp_ts_request *req, uint8_
         cssp_gss_lookup_forget(&e->gss);
     e->backend_ms += cssp_now_ms() - t0;
     /* A back end that answered after the deadline: its answer is not used. */
-    if (ret == CREDSSP_OK && e->deadline_ms != 0 && cssp_now_ms() >= e->deadline_ms)
+    if (ret == CREDSSP_OK && e->deadline_ms != 0 && cssp_now_ms() >= e->deadline_ms) {
+        e->backend_late = true;
         ret = CREDSSP_E_TIMEOUT;
+    }
     return ret;
 }
 

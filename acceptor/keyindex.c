@@ -6,6 +6,13 @@
  * lookup takes a reference under the index lock, works without the lock, and
  * drops it; a reload builds a new snapshot without the lock and swaps the
  * pointer.  The file bytes and candidate records hold hashes: they are wiped.
+ *
+ * fork(): the watcher thread does not exist in the child.  A pthread_atfork
+ * handler takes every index's locks around the fork, so the child never
+ * inherits one held by the watcher; a child that goes on serving calls
+ * cssp_keyindex_after_fork() (credssp_config_after_fork), which gives it its
+ * own wake-up eventfd and its own watcher.  Only the process that started a
+ * watcher joins it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,8 +73,60 @@ struct cssp_keyindex {
     bool have_failed;                  /* (invalid id: the file was missing) */
     int wake_fd;                       /* eventfd: reload request or stop */
     bool stop, thread_started;
+    pid_t thread_pid;                  /* the process the watcher runs in */
     pthread_t thread;
+    struct cssp_keyindex *reg_next;    /* every open index (fork handlers) */
 };
+
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cssp_keyindex *reg_head;
+static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
+
+/* Around fork(): no index lock may be held by another thread at the fork. */
+static void
+fork_prepare(void)
+{
+    pthread_mutex_lock(&reg_lock);
+    for (struct cssp_keyindex *ix = reg_head; ix != NULL; ix = ix->reg_next) {
+        pthread_mutex_lock(&ix->reload_lock);
+        pthread_mutex_lock(&ix->lock);
+    }
+}
+
+static void
+fork_release(void)
+{
+    for (struct cssp_keyindex *ix = reg_head; ix != NULL; ix = ix->reg_next) {
+        pthread_mutex_unlock(&ix->lock);
+        pthread_mutex_unlock(&ix->reload_lock);
+    }
+    pthread_mutex_unlock(&reg_lock);
+}
+
+static void
+reg_init(void)
+{
+    (void)pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
+/* Add to / remove from the list the fork handlers walk. */
+static void
+reg_update(struct cssp_keyindex *ix, bool add)
+{
+    pthread_once(&reg_once, reg_init);
+    pthread_mutex_lock(&reg_lock);
+    if (add) {
+        ix->reg_next = reg_head;
+        reg_head = ix;
+    } else {
+        for (struct cssp_keyindex **pp = &reg_head; *pp != NULL; pp = &(*pp)->reg_next)
+            if (*pp == ix) {
+                *pp = ix->reg_next;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&reg_lock);
+}
 
 /* FNV-1a of the name folded to ASCII lower case: keyfile.c's equal names collide. */
 static uint32_t
@@ -411,6 +470,31 @@ watch_main(void *arg)
     return NULL;
 }
 
+/* A wake-up eventfd and a watcher thread of this process. */
+static credssp_error
+start_watcher(struct cssp_keyindex *ix)
+{
+    ix->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (ix->wake_fd < 0 || pthread_create(&ix->thread, NULL, watch_main, ix) != 0)
+        return CREDSSP_E_INTERNAL;
+    ix->thread_started = true;
+    ix->thread_pid = getpid();
+    return CREDSSP_OK;
+}
+
+credssp_error
+cssp_keyindex_after_fork(struct cssp_keyindex *ix)
+{
+    if (ix == NULL || (ix->thread_started && ix->thread_pid == getpid()))
+        return CREDSSP_OK;
+    if (ix->wake_fd >= 0)
+        (void)close(ix->wake_fd);    /* the parent's: its requests are not ours */
+    ix->wake_fd = -1;
+    ix->thread_started = false;
+    ix->stop = false;
+    return start_watcher(ix);
+}
+
 credssp_error
 cssp_keyindex_open(const struct credssp_config *cfg, const char *path, struct cssp_keyindex **out)
 {
@@ -435,12 +519,10 @@ cssp_keyindex_open(const struct credssp_config *cfg, const char *path, struct cs
     ret = cssp_keyindex_reload(ix);
     if (ret != CREDSSP_OK)
         goto cleanup;
-    ix->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (ix->wake_fd < 0 || pthread_create(&ix->thread, NULL, watch_main, ix) != 0) {
-        ret = CREDSSP_E_INTERNAL;
+    ret = start_watcher(ix);
+    if (ret != CREDSSP_OK)
         goto cleanup;
-    }
-    ix->thread_started = true;
+    reg_update(ix, true);
     *out = ix;
     ix = NULL;
 
@@ -465,7 +547,8 @@ cssp_keyindex_free(struct cssp_keyindex *ix)
 {
     if (ix == NULL)
         return;
-    if (ix->thread_started) {
+    reg_update(ix, false);
+    if (ix->thread_started && ix->thread_pid == getpid()) {
         pthread_mutex_lock(&ix->lock);
         ix->stop = true;
         pthread_mutex_unlock(&ix->lock);

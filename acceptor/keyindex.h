@@ -40,6 +40,12 @@ struct cssp_keyindex;
 CSSP_WUR credssp_error cssp_keyindex_open(const struct credssp_config *cfg, const char *path,
                                           struct cssp_keyindex **out);
 /* Stop the watcher and wipe every table. NULL-safe. */
+/*
+ * In a child process after fork(): a watcher (and wake-up eventfd) of its
+ * own, as the parent's thread does not exist here.  No-op in the process
+ * that started the watcher.
+ */
+credssp_error cssp_keyindex_after_fork(struct cssp_keyindex *ix);
 void cssp_keyindex_free(struct cssp_keyindex *ix);
 
 /*

@@ -12,6 +12,7 @@ examples_credssp_server_SOURCES = \
 	examples/server/frontend.c examples/server/frontend.h \
 	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
 	examples/server/pamjob.c examples/server/pamjob.h \
+	examples/server/steppool.c examples/server/steppool.h \
 	examples/server/conffile.c examples/server/conffile.h \
 	examples/server/mcs.c examples/server/mcs.h
 examples_credssp_server_LDADD = libcredssp_core.la $(OPENSSL_LIBS) $(GSSAPI_LIBS) \

@@ -219,6 +219,14 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_ntlm_keyfile_indexed(cr
  * CREDSSP_E_STATE when the config has no index (not prepared, or not indexed).
  */
 CREDSSP_API credssp_error credssp_config_reload_ntlm_keyfile(const credssp_config *cfg);
+/*
+ * In a child process that goes on using a prepared config after fork()
+ * (pre-forked workers): start the library's threads of this process (the
+ * key index watcher; threads do not survive fork).  Call it once, early in
+ * the child, before the first engine.  Not needed when the child execs.
+ * CREDSSP_OK also when there is nothing to restart.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_config_after_fork(credssp_config *cfg);
 CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_ntlm_lookup(credssp_config *cfg,
                                                                       credssp_ntlm_lookup_fn fn,
                                                                       void *userdata);
@@ -445,6 +453,8 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_remove(const char *path, c
 #define CREDSSP_STATUS_NOT_SUPPORTED       0xC00000BBu
 #define CREDSSP_STATUS_INVALID_PARAMETER   0xC000000Du
 #define CREDSSP_STATUS_LOGON_TYPE_NOT_GRANTED 0xC000015Bu
+/* The identity back end (DC, KDC, winbind, lookup callback) answered after the deadline. */
+#define CREDSSP_STATUS_NO_LOGON_SERVERS    0xC000005Eu
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,11 @@
  * (CREDSSP_TLS_ENGINE: TLS and MS-CSSP 3.1.5 inside it).  A failed exchange
  * ends here with the engine's errorCode; a finished one goes to admit.c, and
  * the plaintext that follows it (the RDP stream) to relay.c.
+ *
+ * The engine runs in deferred mode (docs/ENGINE.md): a step that may block
+ * (GSS accept, NTLM lookup, gss_localname) goes to the step pool
+ * (examples/server/steppool.c) while the socket is not read; until the pool
+ * hands the engine back nothing here touches it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -64,11 +69,31 @@ pump_engine(struct gw_conn *c, credssp_status st, credssp_error *err_out)
         if (*err_out != CREDSSP_OK)
             return CREDSSP_FAILED;
         st = credssp_engine_status(c->eng);
-        if (st != CREDSSP_WANT_WRITE)
+        if (!(st & CREDSSP_WANT_WRITE) || (st & CREDSSP_WANT_STEP))
             return st;
         st = credssp_engine_feed(c->eng, NULL, 0);
     }
     return credssp_engine_status(c->eng);
+}
+
+/*
+ * WANT_STEP: stop reading, hand the engine to the step pool with its back-end
+ * deadline (output was queued by pump_engine; the loop sends it).  A full
+ * queue ends the connection with outcome "overload".
+ */
+static void
+start_step(struct gw_conn *c)
+{
+    struct gateway *gw = c->gw;
+
+    if (!step_pool_start(gw->steps, &c->step, c->eng, c, true, gw_now_ms(),
+                         c->start_ms + gw->opt.timeout_ms, gw->opt.admit.step_ms)) {
+        gw_conn_conclude(c, "overload", "step_queue", "close");
+        gw_conn_close_now(c);
+        return;
+    }
+    c->in_step = true;
+    c->step_grace = false;
 }
 
 /* Act on what the engine says. */
@@ -78,7 +103,9 @@ engine_step(struct gw_conn *c, credssp_status st)
     credssp_error err = CREDSSP_OK;
 
     st = pump_engine(c, st, &err);
-    if (st == CREDSSP_DONE) {
+    if (st & CREDSSP_WANT_STEP) {
+        start_step(c);
+    } else if (st == CREDSSP_DONE) {
         gw_admit(c);
         pull_front_plain(c);
     } else if (st == CREDSSP_FAILED) {
@@ -146,11 +173,27 @@ x224_input(struct gw_conn *c)
         return;
     }
     credssp_engine_set_deadline(c->eng, c->start_ms + c->gw->opt.timeout_ms);
+    if (c->gw->steps != NULL && credssp_engine_set_deferred(c->eng, 1) != CREDSSP_OK) {
+        gw_conn_conclude(c, credssp_error_name(CREDSSP_E_INTERNAL), NULL, "close");
+        gw_conn_close_now(c);
+        return;
+    }
     c->state = GS_CREDSSP;
     adm_heard(&c->adm);
     gw_conn_arm_deadline(c);                    /* from now on: --step-timeout per round */
     if (c->cr_len > flen)                       /* ClientHello sent early */
         engine_step(c, credssp_engine_feed(c->eng, c->cr + flen, c->cr_len - flen));
+}
+
+/* The step pool handed the engine back: go on as after a feed. */
+void
+gw_conn_on_step(struct gw_conn *c)
+{
+    c->in_step = false;
+    if (c->state != GS_CREDSSP)
+        return;                                 /* closed meanwhile: freed by the loop */
+    engine_step(c, c->step.status);
+    gw_conn_on_front(c, 0);                     /* send what it queued, read again */
 }
 
 /* Bytes from the client in the current state. */
@@ -217,7 +260,8 @@ gw_front_readable(struct gw_conn *c)
 {
     uint8_t buf[GW_READ_CHUNK];
 
-    for (int i = 0; i < GW_READS_PER_EVENT && c->state != GS_CLOSED && !c->front.eof; i++) {
+    for (int i = 0; i < GW_READS_PER_EVENT && c->state != GS_CLOSED && !c->front.eof && !c->in_step;
+         i++) {
         uint8_t *dst = buf;
         size_t cap = sizeof(buf);
         ssize_t n;

@@ -76,6 +76,7 @@ struct gw_opts {
 };
 
 struct gw_conn;
+struct step_pool;
 
 struct gateway {
     struct gw_opts opt;
@@ -89,13 +90,14 @@ struct gateway {
     int epfd;
     struct gw_conn *conns;
     struct adm adm;               /* admission state (loop.c sets it up) */
+    struct step_pool *steps;      /* blocking engine steps (steppool.h) */
     unsigned active;
     unsigned long accepted;
 };
 
 /* What an epoll event points at. */
 enum gw_watch_kind { GW_WATCH_LISTEN, GW_WATCH_SIGNAL, GW_WATCH_FRONT, GW_WATCH_BACK,
-                     GW_WATCH_TIMER };
+                     GW_WATCH_TIMER, GW_WATCH_STEP };
 
 struct gw_watch {
     enum gw_watch_kind kind;

@@ -154,6 +154,12 @@ dispatch(struct gateway *gw, struct listener *l, int sfd, const struct epoll_eve
     case GW_WATCH_TIMER:
         gw_conn_on_timer(w->ptr);
         break;
+    case GW_WATCH_STEP:
+        for (struct step_job *j = step_pool_collect(gw->steps), *next; j != NULL; j = next) {
+            next = j->next;
+            gw_conn_on_step(j->owner);
+        }
+        break;
     }
 }
 
@@ -164,6 +170,7 @@ gw_loop_run(struct gateway *gw, int listen_fd)
     struct listener l = { .fd = listen_fd, .open = true, .paused = true,
                           .w = { GW_WATCH_LISTEN, NULL } };
     struct gw_watch wsig = { GW_WATCH_SIGNAL, NULL };
+    struct gw_watch wstep = { GW_WATCH_STEP, NULL };
     struct epoll_event ev, evs[MAX_EVENTS];
     sigset_t mask;
     int sfd = -1, status = 1;
@@ -189,6 +196,12 @@ gw_loop_run(struct gateway *gw, int listen_fd)
     ev.data.ptr = &wsig;
     if (epoll_ctl(gw->epfd, EPOLL_CTL_ADD, sfd, &ev) != 0)
         goto cleanup;
+    /* blocking engine steps run on the pool; its eventfd hands them back */
+    if (step_pool_new(STEP_POOL_THREADS, STEP_POOL_QUEUE, &gw->steps) != 0)
+        goto cleanup;
+    ev.data.ptr = &wstep;
+    if (epoll_ctl(gw->epfd, EPOLL_CTL_ADD, step_pool_fd(gw->steps), &ev) != 0)
+        goto cleanup;
     listener_watch(gw, &l, true);
     if (limit_reached(gw))
         listener_close(gw, &l);
@@ -209,6 +222,8 @@ gw_loop_run(struct gateway *gw, int listen_fd)
     status = 0;
 cleanup:
     listener_close(gw, &l);
+    step_pool_free(gw->steps);                  /* every engine is ours again */
+    gw->steps = NULL;
     while (gw->conns != NULL) {
         gw_conn_abort(gw->conns, "shutdown");
         gw_conn_free(gw->conns);

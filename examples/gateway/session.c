@@ -81,7 +81,8 @@ update_events(struct gw_conn *c)
 
     if (c->state == GS_CLOSED)
         return;
-    if (!c->front.eof && (closing || gw_queue_pending(&c->back.out) < HIGH_WATER))
+    if (!c->front.eof && !c->in_step &&
+        (closing || gw_queue_pending(&c->back.out) < HIGH_WATER))
         f |= EPOLLIN;
     if (gw_queue_pending(&c->front.out) > 0 && !c->front.shut)
         f |= EPOLLOUT;
@@ -113,11 +114,16 @@ end_close(struct gw_conn *c, struct gw_end *e)
     gw_queue_free(&e->out);
 }
 
-/* Stop now; the loop frees the connection after this batch. */
+/*
+ * Stop now; the loop frees the connection after this batch, or, while a step
+ * runs, once the pool hands the engine back (the client socket goes now).
+ */
 void
 gw_conn_close_now(struct gw_conn *c)
 {
     end_close(c, &c->back);
+    if (c->in_step)
+        end_close(c, &c->front);
     c->state = GS_CLOSED;
 }
 
@@ -311,7 +317,12 @@ gw_conn_on_front(struct gw_conn *c, uint32_t events)
 {
     if (c->state == GS_CLOSED)
         return;
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+    if (c->in_step && (events & (EPOLLHUP | EPOLLERR))) {
+        gw_conn_conclude(c, credssp_error_name(CREDSSP_E_CLOSED), NULL, "client_closed");
+        gw_conn_close_now(c);                   /* gone while its back end works */
+        return;
+    }
+    if (!c->in_step && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
         gw_front_readable(c);
     flush_all(c);
     update_events(c);
@@ -345,6 +356,19 @@ gw_conn_on_timer(struct gw_conn *c)
 
     if (read(c->tfd, &ticks, sizeof(ticks)) < 0 && errno == EAGAIN)
         return;                                 /* spurious */
+    if (c->in_step && c->state != GS_CLOSED) {
+        /* The engine has the same deadline: a back end that answers within
+         * the grace fails the exchange with errorCode STATUS_NO_LOGON_SERVERS;
+         * after it, close at once (not the client's fault: no penalty). */
+        if (!c->step_grace) {
+            c->step_grace = true;
+            set_timer(c, STEP_POOL_GRACE_MS);
+            return;
+        }
+        gw_conn_conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT), "backend", "close");
+        gw_conn_close_now(c);
+        return;
+    }
     switch (c->state) {
     case GS_CLOSED:
         return;
@@ -438,7 +462,7 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
 bool
 gw_conn_is_closed(const struct gw_conn *c)
 {
-    return c->state == GS_CLOSED;
+    return c->state == GS_CLOSED && !c->in_step;
 }
 
 void

@@ -30,6 +30,7 @@
 #include "backtls.h"
 #include "gateway.h"
 #include "queue.h"
+#include "steppool.h"
 #include "usermap.h"
 #include "x224.h"
 
@@ -92,6 +93,9 @@ struct gw_conn {
     bool reported;
     struct gw_report rep;
     struct adm_conn adm;          /* admission budgets and deadlines */
+    struct step_job step;         /* the engine step on the pool */
+    bool in_step;                 /* the pool owns the engine: hands off */
+    bool step_grace;              /* the deadline passed once during this step */
 };
 
 /* ---- loop interface (session.c) ---- */
@@ -100,6 +104,8 @@ struct gw_conn *gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *s
 void gw_conn_on_front(struct gw_conn *c, uint32_t events);
 void gw_conn_on_back(struct gw_conn *c, uint32_t events);
 void gw_conn_on_timer(struct gw_conn *c);
+/* The step pool handed this connection's engine back (front.c). */
+void gw_conn_on_step(struct gw_conn *c);
 bool gw_conn_is_closed(const struct gw_conn *c);
 void gw_conn_abort(struct gw_conn *c, const char *outcome);
 struct gw_conn *gw_conn_next(const struct gw_conn *c);

@@ -22,6 +22,13 @@
  *
  * A timerfd per connection holds the deadline (--timeout) so a silent client
  * cannot keep its slot; the engine gets the same absolute deadline.
+ *
+ * The engine runs in deferred mode (docs/ENGINE.md): when it says
+ * CREDSSP_WANT_STEP, its output is sent, the socket is no longer read and the
+ * step (GSS accept, NTLM lookup, gss_localname) goes to the step pool
+ * (steppool.c).  Until the pool hands the engine back the connection is
+ * "in step" and nothing here touches the engine; a connection that times out
+ * or is displaced meanwhile loses its socket at once and is freed on hand-back.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -38,6 +45,7 @@
 #include "mcs.h"
 #include "pamjob.h"
 #include "report.h"
+#include "steppool.h"
 #include "tlsonly.h"
 
 #define READ_CHUNK 16384u
@@ -96,6 +104,9 @@ struct conn {
     bool reported;
     struct conn_report rep;
     struct adm_conn adm;              /* admission budgets and deadlines */
+    struct step_job step;             /* the engine step on the pool */
+    bool in_step;                     /* the pool owns the engine: hands off */
+    bool step_grace;                  /* the deadline passed once during this step */
 };
 
 /* ------------------------------------------------------------------ */
@@ -135,7 +146,7 @@ update_events(struct conn *c)
 
     if (c->state == CS_CLOSED)
         return;
-    if (!c->peer_eof)
+    if (!c->peer_eof && !c->in_step)
         want |= EPOLLIN;
     if (c->out.len > c->out.off)
         want |= EPOLLOUT;
@@ -198,11 +209,19 @@ conclude(struct conn *c, const char *outcome)
     c->reported = true;
 }
 
-/* Stop everything now; the loop frees the connection after this batch. */
+/*
+ * Stop everything now; the loop frees the connection after this batch, or,
+ * while a step runs, once the pool hands the engine back (the socket goes now).
+ */
 static void
 close_now(struct conn *c)
 {
     c->state = CS_CLOSED;
+    if (c->in_step && c->fd >= 0) {
+        (void)epoll_ctl(c->srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+        (void)close(c->fd);
+        c->fd = -1;
+    }
 }
 
 /* Half-close after the flush, or close at once for the bare-close ending. */
@@ -381,7 +400,7 @@ pump_engine(struct conn *c, credssp_status st, credssp_error *err_out)
         if (*err_out != CREDSSP_OK)
             return CREDSSP_FAILED;
         st = credssp_engine_status(c->eng);
-        if (st != CREDSSP_WANT_WRITE)
+        if (!(st & CREDSSP_WANT_WRITE) || (st & CREDSSP_WANT_STEP))
             return st;
         st = credssp_engine_feed(c->eng, NULL, 0);
     }
@@ -735,6 +754,32 @@ on_engine_failed(struct conn *c, credssp_error local)
     enter_flush(c);
 }
 
+/*
+ * WANT_STEP: send what is queued, stop reading, give the engine a deadline
+ * for its back end and hand it to the step pool.  A full queue ends the
+ * connection with outcome "overload".
+ */
+static void
+start_step(struct conn *c)
+{
+    struct server *srv = c->srv;
+
+    flush(c);
+    if (c->state != CS_TLS)
+        return;
+    if (!step_pool_start(srv->steps, &c->step, c->eng, c, srv->opt.pam_service != NULL,
+                         server_now_ms(), c->start_ms + srv->opt.timeout_ms,
+                         srv->opt.admit.step_ms)) {
+        c->rep.ending = "close";
+        conclude(c, "overload");
+        close_now(c);
+        return;
+    }
+    c->in_step = true;
+    c->step_grace = false;
+    update_events(c);
+}
+
 /* Act on the status the engine returned. */
 static void
 engine_status(struct conn *c, credssp_status st)
@@ -742,6 +787,10 @@ engine_status(struct conn *c, credssp_status st)
     credssp_error err = CREDSSP_OK;
 
     st = pump_engine(c, st, &err);
+    if (st & CREDSSP_WANT_STEP) {
+        start_step(c);
+        return;
+    }
     switch (st) {
     case CREDSSP_DONE:
         on_engine_done(c);
@@ -813,6 +862,8 @@ start_security(struct conn *c)
     if (ret != CREDSSP_OK)
         return ret;
     credssp_engine_set_deadline(c->eng, c->start_ms + c->srv->opt.timeout_ms);
+    if (c->srv->steps != NULL)
+        return credssp_engine_set_deferred(c->eng, 1);
     return CREDSSP_OK;
 }
 
@@ -945,7 +996,8 @@ on_readable(struct conn *c)
 {
     uint8_t buf[READ_CHUNK];
 
-    for (int i = 0; i < READS_PER_EVENT && c->state != CS_CLOSED && !c->peer_eof; i++) {
+    for (int i = 0; i < READS_PER_EVENT && c->state != CS_CLOSED && !c->peer_eof && !c->in_step;
+         i++) {
         uint8_t *dst = buf;
         size_t cap = sizeof(buf);
         ssize_t n;
@@ -979,7 +1031,13 @@ conn_on_io(struct conn *c, uint32_t events)
 {
     if (c->state == CS_CLOSED)
         return;
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+    if (c->in_step && (events & (EPOLLHUP | EPOLLERR))) {
+        c->rep.ending = "close";                /* gone while its back end works */
+        conclude(c, credssp_error_name(CREDSSP_E_CLOSED));
+        close_now(c);
+        return;
+    }
+    if (!c->in_step && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
         on_readable(c);
     if (c->state != CS_CLOSED && (events & EPOLLOUT))
         flush(c);
@@ -996,6 +1054,13 @@ conn_on_timer(struct conn *c)
         return;                                 /* spurious */
     if (c->state == CS_CLOSED)
         return;
+    if (c->in_step && !c->step_grace) {
+        /* The engine has the same deadline: a back end that answers within
+         * the grace fails the exchange with errorCode STATUS_NO_LOGON_SERVERS. */
+        c->step_grace = true;
+        arm_timer(c, STEP_POOL_GRACE_MS);
+        return;
+    }
     if (c->state == CS_PAM) {
         /* --pam-timeout: EUA denied, pam_timeout; the hung job's helpers get SIGTERM. */
         pam_job_cancel(c->pam);
@@ -1004,6 +1069,9 @@ conn_on_timer(struct conn *c)
         leave_pam(c);
         update_events(c);
         return;
+    } else if (c->in_step) {
+        c->rep.ending = "close";                /* our back end is late: not the client's fault */
+        conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT));
     } else if (c->state == CS_X224 || c->state == CS_TLS) {
         adm_strike(&c->adm, server_now_ms());  /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
@@ -1102,11 +1170,22 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
     return c;
 }
 
-/* Closed and ready to be freed. */
+/* Closed and ready to be freed (not while the pool still owns its engine). */
 bool
 conn_is_closed(const struct conn *c)
 {
-    return c->state == CS_CLOSED;
+    return c->state == CS_CLOSED && !c->in_step;
+}
+
+/* The step pool hands the engine back: go on as after a feed. */
+void
+conn_on_step(struct conn *c)
+{
+    c->in_step = false;
+    if (c->state != CS_TLS)
+        return;                                 /* closed meanwhile: freed by the loop */
+    engine_status(c, c->step.status);
+    update_events(c);
 }
 
 /* Shutdown of the whole server. */

@@ -28,6 +28,8 @@ void conn_on_io(struct conn *c, uint32_t events);
 void conn_on_timer(struct conn *c);
 /* The PAM worker of this connection finished (its eventfd is readable). */
 void conn_on_pam(struct conn *c);
+/* The step pool finished this connection's engine step (steppool.h). */
+void conn_on_step(struct conn *c);
 /* Finished: the loop must unlink and free it (after the current batch). */
 bool conn_is_closed(const struct conn *c);
 /* Server shutdown: report with this outcome (if not yet reported) and close. */

@@ -11,7 +11,9 @@
  * --connections N it is closed for good.  --workers N forks N - 1 more
  * processes that serve the same listening socket, each with its own loop.
  * The wire protocols live in conn.c and x224.c (MS-RDPBCGR 2.2.1.1 /
- * 2.2.1.2, T.123 TPKT).
+ * 2.2.1.2, T.123 TPKT).  Engine steps that may block run on the step pool
+ * (steppool.c), created after the fork so that every process has its own
+ * threads; its eventfd hands finished steps back to this loop.
  */
 #include <errno.h>
 #include <limits.h>
@@ -31,6 +33,7 @@
 #include "conn.h"
 #include "frontend.h"
 #include "loop.h"
+#include "steppool.h"
 
 #define MAX_EVENTS 64
 
@@ -136,9 +139,11 @@ reap(struct server *srv)
  * socket (each with its own epoll set, admission state and --connections
  * count; the listener is EPOLLEXCLUSIVE so one wakes per connection).
  * Runs before any descriptor of the loop exists.  The PIDs go to kids.
+ * A worker starts the library's threads of its own (the key index watcher:
+ * threads do not survive fork); the step pool starts after this anyway.
  */
 static void
-spawn_workers(unsigned workers, pid_t *kids, unsigned *n_kids)
+spawn_workers(credssp_config *cfg, unsigned workers, pid_t *kids, unsigned *n_kids)
 {
     *n_kids = 0;
     if (workers > 1)
@@ -152,6 +157,8 @@ spawn_workers(unsigned workers, pid_t *kids, unsigned *n_kids)
             if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
                 (void)raise(SIGTERM);
             *n_kids = 0;
+            if (cfg != NULL && credssp_config_after_fork(cfg) != CREDSSP_OK)
+                fprintf(stderr, "credssp-server: worker %u: no key index watcher\n", i);
             return;
         }
         if (p < 0) {
@@ -171,6 +178,38 @@ stop_workers(const pid_t *kids, unsigned n_kids)
     for (unsigned i = 0; i < n_kids; i++)
         while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
             ;
+}
+
+/* Start the step pool and watch its eventfd (CredSSP modes only). */
+static int
+steps_start(struct server *srv, struct watch *w)
+{
+    struct epoll_event ev;
+
+    if (srv->cfg == NULL || srv->opt.tls_only || srv->opt.step_threads == 0)
+        return 0;
+    if (step_pool_new(srv->opt.step_threads, STEP_POOL_QUEUE, &srv->steps) != 0) {
+        fprintf(stderr, "credssp-server: cannot start the step pool\n");
+        return -1;
+    }
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN;
+    ev.data.ptr = w;
+    return epoll_ctl(srv->epfd, EPOLL_CTL_ADD, step_pool_fd(srv->steps), &ev);
+}
+
+/* Hand finished steps back to their connections. */
+static void
+steps_collect(struct server *srv)
+{
+    struct step_job *j = step_pool_collect(srv->steps);
+
+    while (j != NULL) {
+        struct step_job *next = j->next;
+
+        conn_on_step(j->owner);
+        j = next;
+    }
 }
 
 /* SIGTERM / SIGINT: stop accepting, end every connection now. */
@@ -193,6 +232,7 @@ loop_run(struct server *srv, int listen_fd)
     struct listener l = { .fd = listen_fd, .open = true, .paused = true,
                           .w = { WATCH_LISTEN, NULL } };
     struct watch wsig = { WATCH_SIGNAL, NULL };
+    struct watch wstep = { WATCH_STEP, NULL };
     struct epoll_event ev, evs[MAX_EVENTS];
     sigset_t mask;
     pid_t kids[SERVER_MAX_WORKERS];
@@ -200,7 +240,7 @@ loop_run(struct server *srv, int listen_fd)
     int sfd = -1, status = 1;
 
     l.w.ptr = &l;
-    spawn_workers(srv->opt.workers, kids, &n_kids);
+    spawn_workers(srv->cfg, srv->opt.workers, kids, &n_kids);
     if (adm_init(&srv->adm, &srv->opt.admit, "credssp-server", srv, on_accept, on_drop) != 0)
         goto cleanup;
     sigemptyset(&mask);
@@ -218,7 +258,7 @@ loop_run(struct server *srv, int listen_fd)
     memset(&ev, 0, sizeof(ev));
     ev.events = EPOLLIN;
     ev.data.ptr = &wsig;
-    if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, sfd, &ev) != 0)
+    if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, sfd, &ev) != 0 || steps_start(srv, &wstep) != 0)
         goto cleanup;
     listener_watch(srv, &l, true);
     if (limit_reached(srv))
@@ -252,6 +292,9 @@ loop_run(struct server *srv, int listen_fd)
             case WATCH_PAM:
                 conn_on_pam(w->ptr);
                 break;
+            case WATCH_STEP:
+                steps_collect(srv);
+                break;
             }
         }
         reap(srv);
@@ -259,6 +302,8 @@ loop_run(struct server *srv, int listen_fd)
     status = 0;
 cleanup:
     listener_close(srv, &l);
+    step_pool_free(srv->steps);                 /* every engine is ours again */
+    srv->steps = NULL;
     while (srv->conns != NULL) {
         conn_abort(srv->conns, "shutdown");
         conn_free(srv->conns);

@@ -19,6 +19,7 @@
 #include "conffile.h"
 #include "pamjob.h"
 #include "loop.h"
+#include "steppool.h"
 #include "frontend.h"
 #include "keytab_check.h"
 #include "report.h"
@@ -40,7 +41,8 @@ enum {
     OPT_PAM_WORKERS,
     OPT_PAM_QUEUE,
     OPT_PAM_PER_USER,
-    OPT_PAM_TIMEOUT
+    OPT_PAM_TIMEOUT,
+    OPT_STEP_THREADS
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +67,7 @@ static const struct option long_opts[] = {
     { "pam-session", no_argument, NULL, OPT_PAM_SESSION },
     { "handoff", required_argument, NULL, OPT_HANDOFF },
     { "ntlm-keyfile-plain", no_argument, NULL, OPT_NTLM_PLAIN },
+    { "step-threads", required_argument, NULL, OPT_STEP_THREADS },
     { "workers", required_argument, NULL, OPT_WORKERS },
     { "pam-workers", required_argument, NULL, OPT_PAM_WORKERS },
     { "pam-queue", required_argument, NULL, OPT_PAM_QUEUE },
@@ -121,6 +124,9 @@ usage(FILE *f)
 "                          no NT hash on the host); refuses to start when\n"
 "                          winbindd is not reachable.  Without a key file this\n"
 "                          is the default, then unreachable is only a warning\n"
+"  --step-threads N        threads per process for the steps that may block (GSS\n"
+"                          accept, key lookup, NSS; default 4; 0 = on the event\n"
+"                          loop, which then waits for every slow back end)\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
 "  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
@@ -221,6 +227,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
     opt->hybrid_ex = true;
     opt->ending = ENDING_MCS;
     opt->workers = 1;
+    opt->step_threads = STEP_POOL_THREADS;
     adm_config_defaults(&opt->admit, SERVER_DEFAULT_MAX_CONCURRENT);
     opt->pam_workers = PAM_POOL_DEFAULT_WORKERS;
     opt->pam_queue = PAM_POOL_DEFAULT_QUEUE;
@@ -299,6 +306,14 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             opt->ending = (enum server_ending)i;
             break;
         }
+        case OPT_STEP_THREADS:
+            if (parse_ulong(optarg, 0, STEP_POOL_MAX_THREADS, &v) != 0) {
+                fprintf(stderr, "credssp-server: --step-threads wants 0..%u\n",
+                        STEP_POOL_MAX_THREADS);
+                return -1;
+            }
+            opt->step_threads = (unsigned)v;
+            break;
         case OPT_WORKERS:
             if (parse_ulong(optarg, 1, SERVER_MAX_WORKERS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --workers wants 1..%u\n", SERVER_MAX_WORKERS);

@@ -6,8 +6,9 @@
  * (CREDSSP_TLS_ENGINE mode), sends the MS-RDPBCGR 2.2.10.2 Early User
  * Authorization Result for HYBRID_EX, and ends the connection (see
  * docs/INTEROP.md for the ending that keeps clients from retrying).
- * Single-threaded: one epoll loop (loop.c), one state machine per connection
- * (conn.c).
+ * One epoll loop (loop.c), one state machine per connection (conn.c); the
+ * engine steps that may block run on a small thread pool (steppool.c), PAM
+ * on its own worker (pamjob.c): the loop only moves bytes.
  */
 #ifndef CSSP_EXAMPLE_SERVER_H
 #define CSSP_EXAMPLE_SERVER_H
@@ -64,6 +65,7 @@ struct server_opts {
     unsigned timeout_ms;
     unsigned max_concurrent;       /* authenticated connections (admission.h sessions) */
     unsigned workers;              /* processes sharing the listening socket */
+    unsigned step_threads;         /* step pool threads per process, 0 = inline */
     struct adm_config admit;       /* admission control (admission.h) */
     bool json;
     bool tls_only;
@@ -74,6 +76,7 @@ struct server_opts {
 };
 
 struct conn;
+struct step_pool;
 
 struct server {
     struct server_opts opt;
@@ -83,13 +86,14 @@ struct server {
     int epfd;
     struct conn *conns;            /* active connections (doubly linked) */
     struct adm adm;                /* admission state (loop.c sets it up) */
+    struct step_pool *steps;       /* blocking engine steps (steppool.h), NULL = inline */
     unsigned active;
     unsigned long accepted;
     unsigned long finished;
 };
 
 /* What an epoll event points at. */
-enum watch_kind { WATCH_LISTEN, WATCH_SIGNAL, WATCH_CONN, WATCH_TIMER, WATCH_PAM };
+enum watch_kind { WATCH_LISTEN, WATCH_SIGNAL, WATCH_CONN, WATCH_TIMER, WATCH_PAM, WATCH_STEP };
 
 struct watch {
     enum watch_kind kind;

@@ -13,4 +13,4 @@ tests_bench_credssp_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/integr
 tests_bench_credssp_bench_LDADD = tests/integration/libcsspclient.la libcredssp_core.la \
 	$(OPENSSL_LIBS) $(GSSAPI_LIBS) $(KEYUTILS_LIBS)
 EXTRA_DIST += tests/bench/run.sh
-EXTRA_DIST += tests/bench/keyscale.sh tests/bench/krbphase.sh
+EXTRA_DIST += tests/bench/keyscale.sh tests/bench/krbphase.sh tests/bench/slowbe.sh

@@ -30,6 +30,8 @@
 # --keep     keep the temp dir (server logs, perf data).
 # --keyscale instead of all that: the key-file-size phases of issue 15
 #            (tests/bench/keyscale.sh: 1 / 10,000 / 100,000 entries).
+# --slowbe   instead of all that: one identity back end sleeps 2 s while
+#            other users log in (tests/bench/slowbe.sh; issue 15).
 # --kerberos instead of all that: Kerberos logins against a throwaway KDC,
 #            replay cache on, interleaved with NTLM (tests/bench/krbphase.sh).
 # Environment: BUILD_DIR, N (2000), C (16), ROUNDS (3), SOAK (10000),
@@ -55,6 +57,7 @@ profile=0
 keep=0
 keyscale=0
 kerberos=0
+slowbe=0
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -62,8 +65,9 @@ while [ $# -gt 0 ]; do
     --keep) keep=1 ;;
     --keyscale) keyscale=1 ;;
     --kerberos) kerberos=1 ;;
+    --slowbe) slowbe=1 ;;
     --) shift; extra=("$@"); break ;;
-    *) echo "usage: $0 [--profile] [--keep] [--keyscale] [--kerberos] [-- credssp-bench options]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--profile] [--keep] [--keyscale] [--kerberos] [--slowbe] [-- credssp-bench options]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -135,6 +139,10 @@ start_server() {
 if [ "$keyscale" = 1 ]; then
     # shellcheck source=tests/bench/keyscale.sh
     . "$top/tests/bench/keyscale.sh"
+fi
+if [ "$slowbe" = 1 ]; then
+    # shellcheck source=tests/bench/slowbe.sh
+    . "$top/tests/bench/slowbe.sh"
 fi
 if [ "$kerberos" = 1 ]; then
     # shellcheck source=tests/bench/krbphase.sh

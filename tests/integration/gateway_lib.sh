@@ -334,7 +334,15 @@ gw_gateway() {
     _tag=$1
     shift
     rm -f "$T/port"
-    "$GATEWAY" --json --listen 127.0.0.1:0 --port-file "$T/port" --backend "$GW_BACKEND" \
+    # GW_GATEWAY_WRAP: an optional command prefix, e.g. "env LD_PRELOAD=..."
+    # (an ASan build needs its runtime first in the preload list)
+    _wrap=${GW_GATEWAY_WRAP:-}
+    if [ -n "$_wrap" ] && ldd "$GATEWAY" 2>/dev/null | grep -q libasan; then
+        _wrap=$(printf '%s' "$_wrap" |
+            sed "s|LD_PRELOAD=|LD_PRELOAD=$(${CC:-gcc} -print-file-name=libasan.so):|")
+    fi
+    # shellcheck disable=SC2086
+    $_wrap "$GATEWAY" --json --listen 127.0.0.1:0 --port-file "$T/port" --backend "$GW_BACKEND" \
         "$@" >"$T/$_tag.json" 2>"$T/$_tag.log" &
     GW_PID=$!
     GW_PIDS="$GW_PIDS $GW_PID"

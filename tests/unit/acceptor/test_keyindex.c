@@ -3,7 +3,9 @@
  * every answer equals cssp_keyfile_lookup's on the same file (gss-ntlmssp's
  * rule: domain wildcard, first match wins, case folding); 100,000 entries;
  * reload on request and on change; a malformed or vanished file keeps the
- * old table and says why.  The real gss-ntlmssp login through the index is in
+ * old table and says why; a forked child that calls cssp_keyindex_after_fork
+ * reloads by itself and frees without waiting for the parent's thread.  The
+ * real gss-ntlmssp login through the index is in
  * tests/integration/loopback_scale.c.
  */
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -275,6 +278,42 @@ test_watcher(void **state)
     cssp_keyindex_free(ix);
 }
 
+/*
+ * fork(): the watcher thread stays in the parent.  The child restarts its own
+ * (cssp_keyindex_after_fork), sees a replaced file, and frees the index
+ * without joining the parent's thread (which would hang: it does not exist).
+ */
+static void
+test_after_fork(void **state)
+{
+    struct cssp_keyindex *ix = NULL;
+    int status = -1;
+    pid_t kid;
+
+    (void)state;
+    put_file("alice:1:" LM_X ":" H1 ":[U          ]:LCT-00000000\n");
+    assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
+    kid = fork();
+    assert_true(kid >= 0);
+    if (kid == 0) {
+        int rc = 1;
+
+        if (cssp_keyindex_after_fork(ix) == CREDSSP_OK) {
+            put_file("alice:1:" LM_X ":" H2 ":[U          ]:LCT-00000000\n");
+            rc = wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS) ? 0 : 2;
+        }
+        cssp_keyindex_free(ix);
+        _exit(rc);
+    }
+    assert_int_equal(waitpid(kid, &status, 0), kid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    /* the parent's own watcher still runs: it sees the same file */
+    assert_true(wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS));
+    assert_int_equal(cssp_keyindex_after_fork(ix), CREDSSP_OK);   /* no-op here */
+    cssp_keyindex_free(ix);
+}
+
 /* /dev/null is an empty key file (as gss-ntlmssp reads it); a directory is refused. */
 static void
 test_special_files(void **state)
@@ -310,6 +349,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_hundred_thousand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reload_keeps_old_on_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watcher, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_after_fork, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_special_files, setup, teardown),
     };
