@@ -22,7 +22,8 @@ PAMEXEC=/usr/lib/x86_64-linux-gnu/security/pam_exec.so
 il_need timeout hostname "$MATRIX" "$PAMEXEC" /bin/sleep
 "$PY" -c 'import gssapi, cryptography' 2>/dev/null || il_skip "python3-gssapi / cryptography missing"
 WORKERS=4
-POOL_OPTS=${HUNG_POOL_OPTS-"--pam-workers $WORKERS --pam-queue 8 --pam-per-user 2 --pam-timeout 4000"}
+STEPS=2     # --step-threads: the GSS step pool is bounded too
+POOL_OPTS=${HUNG_POOL_OPTS-"--pam-workers $WORKERS --pam-queue 8 --pam-per-user 2 --pam-timeout 4000 --step-threads $STEPS"}
 il_keyfile "$T/keys" alice TESTDOM alicepw
 il_keyfile "$T/keys" bob TESTDOM bobpw
 printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_alice"
@@ -95,7 +96,9 @@ BUSY=$(lines_with outcome pam_busy)
 TOUT=$(lines_with outcome pam_timeout)
 echo "30 hung logins: max threads=$MAXTH max helpers=$MAXHE busy=$BUSY timeout=$TOUT"
 [ "$RUNNING" = 0 ] || il_fail "$RUNNING alice client(s) still waiting after 40 s"
-[ "$MAXTH" -le $((WORKERS + 2)) ] || il_fail "threads $MAXTH > 1 + $WORKERS workers + 1"
+# the loop, the PAM workers, the step threads and the key index's watcher
+[ "$MAXTH" -le $((WORKERS + STEPS + 2)) ] ||
+    il_fail "threads $MAXTH > 1 + $WORKERS PAM workers + $STEPS step threads + 1 watcher"
 [ "$MAXHE" -le 2 ] || il_fail "$MAXHE hung helpers at once, alice's share is 2"
 [ $((BUSY + TOUT)) = 30 ] || il_fail "busy $BUSY + timeout $TOUT != 30"
 [ "$TOUT" -ge 2 ] || il_fail "fewer than 2 pam_timeout reports"

@@ -53,7 +53,7 @@ static void
 slow_down(void)
 {
     const char *ms_env = getenv("CSSP_SLOW_MS");
-    long ms = ms_env != NULL ? atol(ms_env) : 2000;
+    long ms = ms_env != NULL ? strtol(ms_env, NULL, 10) : 2000;
     const char *mark = getenv("CSSP_SLOW_MARK");
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     int fd;
