@@ -36,7 +36,8 @@ tls_init_role(struct cssp_tls *t, SSL_CTX *ctx, bool server)
     BIO_set_mem_eof_return(t->rbio, -1);   /* empty = retry, not EOF */
     SSL_set_bio(t->ssl, t->rbio, t->wbio);  /* SSL owns both now */
     if (server) {
-        SSL_set_options(t->ssl, SSL_OP_NO_TICKET);   /* stateful: cache off, never resumes */
+        /* Stateful (SSL_OP_NO_TICKET, from the context: config.c) with the
+         * session cache off: the ticket never resumes anything. */
         if (SSL_set_num_tickets(t->ssl, 1) != 1) {
             cssp_tls_clear(t);
             return CREDSSP_E_TLS;
