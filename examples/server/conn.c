@@ -389,12 +389,28 @@ pump_engine(struct conn *c, credssp_status st, credssp_error *err_out)
 /* BUSY: authenticated, but --max-concurrent sessions are running (admission.h). */
 enum pam_verdict { PAM_VERDICT_SKIPPED, PAM_VERDICT_OK, PAM_VERDICT_DENIED, PAM_VERDICT_BUSY };
 
-/* The local account PAM should log in: local name, else delegated user, else principal. */
+/*
+ * The local account PAM should log in.  With --ad: the authenticated
+ * identity mapped and resolved by acceptor/account_map.c (the name as NSS
+ * spells it; NULL when it names another domain or no account).  Otherwise:
+ * local name, else delegated user, else the principal's user part.  The
+ * name lives in a static buffer until the next call (one event loop per
+ * process; pam_job_start copies it).
+ */
 static const char *
-pam_user(const credssp_result *r)
+pam_user(const struct server *srv, const credssp_result *r)
 {
+    static struct cssp_account acct;
+    struct cssp_domain_names names;
     const char *u = credssp_result_local_name(r);
 
+    if (srv->opt.ad) {
+        cssp_domain_names_of(&srv->opt.ad_conf, &names);
+        u = credssp_result_principal(r);
+        if (u == NULL || cssp_account_local(&names, u, "", &acct) != CREDSSP_OK)
+            return NULL;
+        return acct.local;
+    }
     if (u == NULL || u[0] == '\0')
         u = credssp_result_user(r);
     if (u == NULL || u[0] == '\0') {
@@ -415,7 +431,7 @@ static bool
 start_pam(struct conn *c)
 {
     credssp_result *r = credssp_engine_take_result(c->eng);
-    const char *user = r != NULL ? pam_user(r) : NULL;
+    const char *user = r != NULL ? pam_user(c->srv, r) : NULL;
     struct epoll_event ev;
     credssp_error ret;
 
