@@ -401,16 +401,11 @@ static const char *
 pam_user(const struct server *srv, const credssp_result *r)
 {
     static struct cssp_account acct;
-    struct cssp_domain_names names;
     const char *u = credssp_result_local_name(r);
 
-    if (srv->opt.ad) {
-        cssp_domain_names_of(&srv->opt.ad_conf, &names);
-        u = credssp_result_principal(r);
-        if (u == NULL || cssp_account_local(&names, u, "", &acct) != CREDSSP_OK)
-            return NULL;
-        return acct.local;
-    }
+    if (srv->opt.ad.on)
+        return ado_local_account(&srv->opt.ad, credssp_result_principal(r), &acct) == CREDSSP_OK
+                   ? acct.local : NULL;
     if (u == NULL || u[0] == '\0')
         u = credssp_result_user(r);
     if (u == NULL || u[0] == '\0') {

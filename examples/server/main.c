@@ -35,12 +35,7 @@ enum {
     OPT_HANDOFF,
     OPT_NTLM_PLAIN,
     OPT_WORKERS,
-    OPT_NTLM_PASSTHROUGH,
-    OPT_AD,
-    OPT_AD_DOMAIN,
-    OPT_AD_DNS,
-    OPT_AD_REALM,
-    OPT_AD_NAMES
+    OPT_NTLM_PASSTHROUGH
 };
 
 static const struct option long_opts[] = {
@@ -49,11 +44,6 @@ static const struct option long_opts[] = {
     { "key", required_argument, NULL, 'k' },
     { "ntlm-keyfile", required_argument, NULL, 'n' },
     { "ntlm-passthrough", no_argument, NULL, OPT_NTLM_PASSTHROUGH },
-    { "ad", no_argument, NULL, OPT_AD },
-    { "ad-domain", required_argument, NULL, OPT_AD_DOMAIN },
-    { "ad-dns", required_argument, NULL, OPT_AD_DNS },
-    { "ad-realm", required_argument, NULL, OPT_AD_REALM },
-    { "ad-names", required_argument, NULL, OPT_AD_NAMES },
     { "keytab", required_argument, NULL, 't' },
     { "min-version", required_argument, NULL, 'V' },
     { "connections", required_argument, NULL, 'N' },
@@ -72,6 +62,7 @@ static const struct option long_opts[] = {
     { "ntlm-keyfile-plain", no_argument, NULL, OPT_NTLM_PLAIN },
     { "workers", required_argument, NULL, OPT_WORKERS },
     ADM_LONG_OPTIONS,
+    ADO_LONG_OPTIONS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -122,14 +113,6 @@ usage(FILE *f)
 "                          no NT hash on the host); refuses to start when\n"
 "                          winbindd is not reachable.  Without a key file this\n"
 "                          is the default, then unreachable is only a warning\n"
-"  --ad                    domain users: map DOMAIN\\user, UPN and user@REALM to\n"
-"                          the local account as NSS spells it (docs/IDENTITY.md);\n"
-"                          settings from /etc/samba/smb.conf and krb5.conf\n"
-"  --ad-domain NAME        the domain's NetBIOS name (implies --ad)\n"
-"  --ad-dns NAME           its DNS name (default: the realm in lower case)\n"
-"  --ad-realm REALM        its Kerberos realm (default: smb.conf, krb5.conf)\n"
-"  --ad-names FORM         auto|short|netbios|fqdn: how NSS names domain users\n"
-"                          (default auto: look up and take NSS's spelling)\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
 "  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
 "  --connections N         exit after N connections (0 = until SIGTERM/SIGINT)\n"
@@ -162,6 +145,7 @@ usage(FILE *f)
 "                          see credssp.conf(5)); the command line overrides it\n"
 "  --help                  this text\n",
             SERVER_DEFAULT_TIMEOUT_MS, SERVER_DEFAULT_MAX_CONCURRENT);
+    ado_usage(f);
     adm_usage(f);
 }
 
@@ -203,11 +187,6 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         case OPT_PAM_SESSION: opt->pam_session = true; break;
         case OPT_NTLM_PLAIN: opt->ntlm_keyfile_plain = true; break;
         case OPT_NTLM_PASSTHROUGH: opt->ntlm_passthrough = true; break;
-        case OPT_AD: opt->ad = true; break;
-        case OPT_AD_DOMAIN: opt->ad = true; opt->ad_domain = optarg; break;
-        case OPT_AD_DNS: opt->ad = true; opt->ad_dns = optarg; break;
-        case OPT_AD_REALM: opt->ad = true; opt->ad_realm = optarg; break;
-        case OPT_AD_NAMES: opt->ad = true; opt->ad_names = optarg; break;
         case OPT_HANDOFF:
             if (strcmp(optarg, "keyring") == 0) {
                 opt->handoff_keyring = true;
@@ -268,7 +247,8 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         case 'h':
             return 1;
         default:
-            if (adm_option(&opt->admit, "credssp-server", ch, optarg) == 1)
+            if (ado_option(&opt->ad, ch, optarg) == 1 ||
+                adm_option(&opt->admit, "credssp-server", ch, optarg) == 1)
                 break;
             return -1;
         }
@@ -287,13 +267,8 @@ parse_args(int argc, char **argv, struct server_opts *opt)
                         "each other\n");
         return -1;
     }
-    if (opt->ad && cssp_domain_setup(opt->ad_domain, opt->ad_dns, opt->ad_realm, opt->ad_names,
-                                     NULL, &opt->ad_conf) != CREDSSP_OK) {
-        fprintf(stderr, "credssp-server: --ad: no domain settings (a malformed --ad-* value, "
-                        "or no NetBIOS / DNS name in --ad-domain, --ad-dns, smb.conf, "
-                        "krb5.conf)\n");
+    if (ado_setup(&opt->ad, "credssp-server") != 0)
         return -1;
-    }
     if ((opt->cert_file == NULL) != (opt->key_file == NULL)) {
         fprintf(stderr, "credssp-server: --cert and --key go together\n");
         return -1;
@@ -400,12 +375,7 @@ main(int argc, char **argv)
 
     if (choose_ntlm_source(&srv.opt) != 0)
         return 1;
-    if (srv.opt.ad)
-        fprintf(stderr, "credssp-server: domain users: NetBIOS %s, DNS %s, realm %s, names %s\n",
-                srv.opt.ad_conf.netbios[0] != '\0' ? srv.opt.ad_conf.netbios : "-",
-                srv.opt.ad_conf.dns[0] != '\0' ? srv.opt.ad_conf.dns : "-",
-                srv.opt.ad_conf.realm[0] != '\0' ? srv.opt.ad_conf.realm : "-",
-                srv.opt.ad_names != NULL ? srv.opt.ad_names : "auto");
+    ado_report(&srv.opt.ad, "credssp-server");
     check_keytab(&srv.opt);
     ret = cert_make_ssl_ctx(srv.opt.cert_file, srv.opt.key_file, &srv.ssl_ctx);
     if (ret != CREDSSP_OK) {

@@ -18,7 +18,7 @@
 
 #include <openssl/ssl.h>
 
-#include "account_domain.h"
+#include "ad_opts.h"
 #include "admission.h"
 #include "credssp.h"
 #include "x224.h"
@@ -66,12 +66,7 @@ struct server_opts {
     bool allow_remote_guard;
     bool hybrid_ex;                /* answer HYBRID_EX requests (default on) */
     enum server_ending ending;
-    bool ad;                       /* --ad / --ad-*: map domain users (account_map.c) */
-    const char *ad_domain;         /* --ad-domain NetBIOS name (default: smb.conf workgroup) */
-    const char *ad_dns;            /* --ad-dns DNS name (default: the realm in lower case) */
-    const char *ad_realm;          /* --ad-realm (default: smb.conf realm, krb5 default) */
-    const char *ad_names;          /* --ad-names auto|short|netbios|fqdn */
-    struct cssp_domain_conf ad_conf;   /* the settings, filled at start-up */
+    struct ad_opts ad;             /* --ad / --ad-*: map domain users (ad_opts.h) */
 };
 
 struct conn;
