@@ -28,7 +28,8 @@
 #     NTLM as ADTEST\alice, adtest\ALICE and alice@ad.test each log in as the
 #     PAM user ADTEST\alice and get a TGT for alice@AD.TEST (before the one
 #     mapping: identity_mismatch, and a qualified PAM_USER had no principal);
-#     a domain that is not the member's (OTHER\alice) gets no PAM login.
+#     a domain that is not the member's (OTHER\alice) gets no PAM login; a
+#     Kerberos logon as alice@AD.TEST maps to the same PAM user.
 . "$(dirname "$0")/interop_lib.sh"
 il_init ad-logon
 . "$(dirname "$0")/ad_lib.sh"
@@ -222,8 +223,8 @@ IL_SERVER_WRAP="$IL_SERVER_WRAP PAM_WRAPPER_SERVICE_DIR=$T/pam NSS_WRAPPER_PASSW
 IL_SERVER_WRAP="$IL_SERVER_WRAP NSS_WRAPPER_GROUP=$T/group"
 IL_SERVER_WRAP="$IL_SERVER_WRAP NSS_WRAPPER_MODULE_SO_PATH=/lib/x86_64-linux-gnu/libnss_winbind.so.2"
 IL_SERVER_WRAP="$IL_SERVER_WRAP NSS_WRAPPER_MODULE_FN_PREFIX=winbind"
-il_server wbsess --ntlm-passthrough --connections 4 --pam-service ad-wb --pam-session \
-    --handoff keyring --ad-domain ADTEST
+il_server wbsess --ntlm-passthrough --keytab "$AD_KEYTAB" --connections 5 --pam-service ad-wb \
+    --pam-session --handoff keyring --ad-domain ADTEST
 IL_SERVER_WRAP=
 N=0
 wbxf() {
@@ -239,12 +240,18 @@ il_expect_json "$T/wbsess.json" 2 outcome=ok pam=ok
 wbxf /u:alice@ad.test "/p:$AD_ALICE_PW"
 il_expect_json "$T/wbsess.json" 3 outcome=ok pam=ok
 wbxf /u:alice /d:OTHER "/p:$AD_ALICE_PW"
+# Kerberos (alice's kinit ticket): the principal alice@AD.TEST maps to ADTEST\alice too
+printf '%s\n' "$AD_ALICE_PW" | kinit alice >"$T/kinit.log" 2>&1 || il_fail "kinit alice"
+CSSP_PASSWORD="$AD_ALICE_PW" timeout 20 "$PY" "$top_srcdir/tests/integration/spnego_client.py" \
+    --port "$PORT" --mech kerberos --user alice --domain AD.TEST --target TERMSRV@localhost \
+    --protocols 0x0B >"$T/wbkrb.out" 2>&1 || il_fail "spnego_client (Kerberos) to wbsess"
 il_server_wait
-[ "$(il_lines "$T/wbsess.json")" = 4 ] || il_fail "wbsess: $(il_lines "$T/wbsess.json") reports, want 4"
+[ "$(il_lines "$T/wbsess.json")" = 5 ] || il_fail "wbsess: $(il_lines "$T/wbsess.json") reports, want 5"
+il_expect_json "$T/wbsess.json" 5 outcome=ok mech=kerberos pam=ok
 sed -n 4p "$T/wbsess.json" | grep -q '"pam":"ok"' && il_fail "a user of domain OTHER got a PAM login"
 grep -q "domain users: NetBIOS ADTEST, DNS ad.test, realm AD.TEST" "$IL_SERVER_LOG" ||
     il_fail "the server did not report its domain settings"
-il_ok "NSS winbind, --ad-domain + pam_credssp ad_domain: NetBIOS-qualified (any case) and UPN NTLM logons -> PAM user as winbind spells it + TGT alice@AD.TEST; domain OTHER refused"
+il_ok "NSS winbind, --ad-domain + pam_credssp ad_domain: NetBIOS-qualified (any case) and UPN NTLM logons, Kerberos alice@AD.TEST -> PAM user as winbind spells it + TGT alice@AD.TEST; domain OTHER refused"
 
 # 8. an RC4-only keytab is named at start-up, with the fix
 il_server rc4 --keytab "$AD_RC4_KEYTAB" --connections 1
