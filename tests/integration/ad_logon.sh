@@ -29,7 +29,9 @@
 #     PAM user ADTEST\alice and get a TGT for alice@AD.TEST (before the one
 #     mapping: identity_mismatch, and a qualified PAM_USER had no principal);
 #     a domain that is not the member's (OTHER\alice) gets no PAM login; a
-#     Kerberos logon as alice@AD.TEST maps to the same PAM user.
+#     Kerberos logon as alice@AD.TEST maps to the same PAM user;
+# 11. credssp-gateway --ad-domain ADTEST (NSS winbind): the xrdp user of the
+#     three NTLM name forms is ADTEST\alice; domain OTHER is refused.
 . "$(dirname "$0")/interop_lib.sh"
 il_init ad-logon
 . "$(dirname "$0")/ad_lib.sh"
@@ -252,6 +254,49 @@ sed -n 4p "$T/wbsess.json" | grep -q '"pam":"ok"' && il_fail "a user of domain O
 grep -q "domain users: NetBIOS ADTEST, DNS ad.test, realm AD.TEST" "$IL_SERVER_LOG" ||
     il_fail "the server did not report its domain settings"
 il_ok "NSS winbind, --ad-domain + pam_credssp ad_domain: NetBIOS-qualified (any case) and UPN NTLM logons, Kerberos alice@AD.TEST -> PAM user as winbind spells it + TGT alice@AD.TEST; domain OTHER refused"
+
+# 11. credssp-gateway --ad: the xrdp user of an AD logon is the account as NSS
+#     (winbind) spells it, for NTLM in any of the three name forms; another
+#     domain is refused.  No xrdp here: the back end is a socket nobody
+#     listens on; the audit line names the mapped user first.
+GATEWAY=$top_builddir/examples/credssp-gateway
+[ -x "$GATEWAY" ] || il_fail "gateway not built: $GATEWAY"
+_gwpre=$NSSW
+il_asan_binary "$GATEWAY" && _gwpre="$(il_asan_runtime):$NSSW"
+env LD_PRELOAD="$_gwpre" NSS_WRAPPER_PASSWD="$T/wb-passwd" NSS_WRAPPER_GROUP="$T/group" \
+    NSS_WRAPPER_MODULE_SO_PATH=/lib/x86_64-linux-gnu/libnss_winbind.so.2 \
+    NSS_WRAPPER_MODULE_FN_PREFIX=winbind "$GATEWAY" --json --listen 127.0.0.1:0 \
+    --port-file "$T/gw.port" --backend "unix:$T/no-xrdp.sock" --ad-domain ADTEST \
+    --connections 4 >"$T/gw.json" 2>"$T/gw.log" &
+GWPID=$!
+for _ in $(seq 100); do [ -s "$T/gw.port" ] && break; sleep 0.1; done
+[ -s "$T/gw.port" ] || il_fail "the gateway did not start: $(cat "$T/gw.log")"
+GWPORT=$(cat "$T/gw.port")
+N=0
+gwxf() {
+    timeout 30 xfreerdp "/v:127.0.0.1:$GWPORT" /sec:nla /cert:ignore +auth-only "$@" \
+        >"$T/gwxf.out" 2>&1
+    N=$((N + 1))
+    for _ in $(seq 100); do [ "$(il_lines "$T/gw.json")" -ge "$N" ] && break; sleep 0.1; done
+}
+gwxf /u:alice /d:ADTEST "/p:$AD_ALICE_PW"
+gwxf '/u:adtest\ALICE' "/p:$AD_ALICE_PW"
+gwxf /u:alice@ad.test "/p:$AD_ALICE_PW"
+gwxf /u:alice /d:OTHER "/p:$AD_ALICE_PW"
+for _ in $(seq 100); do kill -0 "$GWPID" 2>/dev/null || break; sleep 0.1; done
+kill "$GWPID" 2>/dev/null
+wait "$GWPID"
+"$PY" - "$T/gw.json" <<'EOF' || il_fail "gateway audit for AD users: $(cat "$T/gw.json")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+assert len(lines) == 4, lines
+for a in lines[:3]:
+    assert a.get("local_user") == "ADTEST\\alice", a
+o = lines[3]
+assert o.get("local_user") in (None, ""), o
+assert o.get("outcome") in ("identity_mismatch", "logon_failure"), o
+EOF
+il_ok "gateway --ad: NetBIOS-qualified (any case) and UPN NTLM logons -> xrdp user as winbind spells it; domain OTHER refused"
 
 # 8. an RC4-only keytab is named at start-up, with the fix
 il_server rc4 --keytab "$AD_RC4_KEYTAB" --connections 1
