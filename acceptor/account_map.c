@@ -63,6 +63,11 @@ parse_name(const char *name, const char *domain, struct parsed *p)
 
     if (!name_chars_ok(name) || !name_chars_ok(dom))
         return CREDSSP_E_INVALID_ARG;
+    if (dlen == 0 && name[0] == '\\' && strchr(name + 1, '@') != NULL &&
+        strchr(name + 1, '\\') == NULL) {
+        user = ++name;           /* gss-ntlmssp's "\\alice@ad.test": a UPN, no domain */
+        ulen = strlen(name);
+    }
     if (dlen == 0 && (sep = strchr(name, '\\')) != NULL) {
         dom = name;
         dlen = (size_t)(sep - name);
@@ -144,6 +149,31 @@ make_local(const struct cssp_domain_names *dom, const char *user, char *out, siz
     return (n < 0 || (size_t)n >= cap) ? CREDSSP_E_TOO_LARGE : CREDSSP_OK;
 }
 
+/* CSSP_NSS_AUTO: the NetBIOS-qualified name first (FQDN without a NetBIOS
+ * name), the FQDN form as the alternative; keep what recognises the answer. */
+static credssp_error
+make_local_auto(const struct cssp_domain_names *dom, const char *user, struct cssp_account *out)
+{
+    struct cssp_domain_names d = *dom;
+    bool nb = dom->netbios != NULL && dom->netbios[0] != '\0';
+    bool fq = dom->dns != NULL && dom->dns[0] != '\0';
+    credssp_error ret;
+
+    if (!nb && !fq)
+        return CREDSSP_E_CONFIG;
+    if ((nb && copy_part(out->netbios, sizeof(out->netbios), dom->netbios,
+                         strlen(dom->netbios)) != 0) ||
+        (fq && copy_part(out->dns, sizeof(out->dns), dom->dns, strlen(dom->dns)) != 0))
+        return CREDSSP_E_TOO_LARGE;
+    d.form = nb ? CSSP_NSS_NETBIOS : CSSP_NSS_FQDN;
+    ret = make_local(&d, user, out->local, sizeof(out->local));
+    if (ret == CREDSSP_OK && nb && fq) {
+        d.form = CSSP_NSS_FQDN;
+        ret = make_local(&d, user, out->alt_local, sizeof(out->alt_local));
+    }
+    return ret;
+}
+
 credssp_error
 cssp_account_map(const struct cssp_domain_names *dom, const char *name, const char *domain,
                  struct cssp_account *out)
@@ -175,7 +205,10 @@ cssp_account_map(const struct cssp_domain_names *dom, const char *name, const ch
     out->domain_user = true;
     out->form = dom->form;
     out->separator = dom->separator != 0 ? dom->separator : '\\';
-    ret = make_local(dom, p.user, out->local, sizeof(out->local));
+    if (dom->form == CSSP_NSS_AUTO)
+        ret = make_local_auto(dom, p.user, out);
+    else
+        ret = make_local(dom, p.user, out->local, sizeof(out->local));
     if (ret == CREDSSP_OK)
         ret = make_principal(dom, p.user, out->principal, sizeof(out->principal));
 
@@ -245,19 +278,45 @@ user_part(const char *local, enum cssp_nss_form form, char sep, size_t *len)
     return *len != 0 ? p : NULL;
 }
 
+/* CSSP_NSS_AUTO: which form is NSS's answer in?  (-1: none of this domain's) */
+static int
+form_of(const struct cssp_account *acct, const char *canon)
+{
+    const char *sep = strchr(canon, acct->separator);
+    const char *at = strrchr(canon, '@');
+
+    if (sep != NULL && acct->netbios[0] != '\0' &&
+        (size_t)(sep - canon) == strlen(acct->netbios) &&
+        strncasecmp(canon, acct->netbios, (size_t)(sep - canon)) == 0)
+        return CSSP_NSS_NETBIOS;
+    if (sep == NULL && at != NULL && acct->dns[0] != '\0' && strcasecmp(at + 1, acct->dns) == 0)
+        return CSSP_NSS_FQDN;
+    if (sep == NULL && at == NULL && strchr(canon, '\\') == NULL)
+        return CSSP_NSS_SHORT;
+    return -1;
+}
+
 credssp_error
 cssp_account_resolve(struct cssp_account *acct, cssp_pw_lookup_fn lookup, void *userdata)
 {
     char canon[CSSP_ACCOUNT_NAME_MAX];
     const char *u, *at;
     size_t ulen = 0;
+    int form;
 
     if (acct == NULL || acct->local[0] == '\0')
         return CREDSSP_E_INVALID_ARG;
     if (lookup == NULL)
         lookup = cssp_account_getpwnam;
-    if (lookup(userdata, acct->local, canon, sizeof(canon)) != 0)
+    if (lookup(userdata, acct->local, canon, sizeof(canon)) != 0 &&
+        (acct->alt_local[0] == '\0' ||
+         lookup(userdata, acct->alt_local, canon, sizeof(canon)) != 0))
         return CREDSSP_E_LOGON_FAILURE;
+    if (acct->domain_user && acct->form == CSSP_NSS_AUTO) {
+        if ((form = form_of(acct, canon)) < 0)
+            return CREDSSP_E_IDENTITY_MISMATCH;
+        acct->form = (enum cssp_nss_form)form;
+    }
     if (acct->domain_user) {
         at = strrchr(acct->principal, '@');
         u = user_part(canon, acct->form, acct->separator, &ulen);
@@ -271,4 +330,15 @@ cssp_account_resolve(struct cssp_account *acct, cssp_pw_lookup_fn lookup, void *
     }
     memcpy(acct->local, canon, sizeof(acct->local));
     return CREDSSP_OK;
+}
+
+credssp_error
+cssp_account_local(const struct cssp_domain_names *dom, const char *name, const char *domain,
+                   struct cssp_account *out)
+{
+    credssp_error ret = cssp_account_map(dom, name, domain, out);
+
+    if (ret == CREDSSP_OK)
+        ret = cssp_account_resolve(out, NULL, NULL);
+    return ret;
 }

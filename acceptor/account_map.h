@@ -25,7 +25,10 @@ enum cssp_nss_form {
     CSSP_NSS_SHORT = 0,   /* "alice": winbind use default domain = yes, SSSD
                              use_fully_qualified_names = false */
     CSSP_NSS_NETBIOS,     /* "ADTEST\alice": winbind's default (separator below) */
-    CSSP_NSS_FQDN         /* "alice@ad.test": SSSD use_fully_qualified_names = true */
+    CSSP_NSS_FQDN,        /* "alice@ad.test": SSSD use_fully_qualified_names = true */
+    CSSP_NSS_AUTO         /* ask NSS: look the qualified name up ("ADTEST\\alice", then
+                             "alice@ad.test") and take the spelling it answers with,
+                             when that is one of the three forms of the same domain */
 };
 
 /* The one domain the host is a member of. */
@@ -44,6 +47,9 @@ struct cssp_account {
     bool domain_user;                       /* the name named the member's domain */
     enum cssp_nss_form form;                /* how local is spelled (domain users) */
     char separator;
+    char alt_local[CSSP_ACCOUNT_NAME_MAX];  /* CSSP_NSS_AUTO: the FQDN form, tried second */
+    char netbios[CSSP_ACCOUNT_USER_MAX];    /* CSSP_NSS_AUTO: to recognise NSS's answer */
+    char dns[CSSP_ACCOUNT_USER_MAX];
 };
 
 /*
@@ -53,7 +59,8 @@ struct cssp_account {
  * NSS decides); a name in dom (NetBIOS name, DNS name or realm, any case)
  * becomes dom's NSS form; any other domain, an alternative UPN suffix, or a
  * service principal ("host/x") is CREDSSP_E_IDENTITY_MISMATCH.  Names with
- * control characters, '/' or ':' are CREDSSP_E_INVALID_ARG.
+ * control characters, '/' or ':' are CREDSSP_E_INVALID_ARG.  "\\user@suffix"
+ * (gss-ntlmssp's principal for a UPN typed with no domain) is "user@suffix".
  */
 CSSP_WUR credssp_error cssp_account_map(const struct cssp_domain_names *dom,
                                         const char *name, const char *domain,
@@ -79,5 +86,9 @@ int cssp_account_getpwnam(void *userdata, const char *name, char *canon, size_t 
  */
 CSSP_WUR credssp_error cssp_account_resolve(struct cssp_account *acct,
                                             cssp_pw_lookup_fn lookup, void *userdata);
+
+/* cssp_account_map, then cssp_account_resolve with getpwnam. */
+CSSP_WUR credssp_error cssp_account_local(const struct cssp_domain_names *dom, const char *name,
+                                          const char *domain, struct cssp_account *out);
 
 #endif /* CSSP_ACCOUNT_MAP_H */

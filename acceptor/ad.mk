@@ -5,6 +5,7 @@ libcredssp_core_la_SOURCES += \
 	acceptor/winbind_probe.c acceptor/winbind_probe.h
 libcredssp_core_la_SOURCES += \
 	acceptor/account_map.c acceptor/account_map.h \
+	acceptor/account_domain.c acceptor/account_domain.h \
 	acceptor/keytab_check.c acceptor/keytab_check.h
 
 # Unit tests of the account mapping (cmocka, a fake NSS lookup).

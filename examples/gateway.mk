@@ -23,6 +23,7 @@ examples_credssp_gateway_SOURCES = \
 	examples/server/frontend.c examples/server/frontend.h \
 	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
 	examples/server/steppool.c examples/server/steppool.h \
+	examples/server/ad_opts.c examples/server/ad_opts.h \
 	examples/server/mcs.c examples/server/mcs.h \
 	examples/server/cert.c examples/server/cert.h \
 	examples/server/json.c examples/server/json.h \

@@ -11,6 +11,7 @@ examples_credssp_server_SOURCES = \
 	examples/server/tlsonly.c examples/server/tlsonly.h \
 	examples/server/frontend.c examples/server/frontend.h \
 	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
+	examples/server/ad_opts.c examples/server/ad_opts.h \
 	examples/server/pamjob.c examples/server/pamjob.h \
 	examples/server/steppool.c examples/server/steppool.h \
 	examples/server/conffile.c examples/server/conffile.h \

@@ -22,6 +22,11 @@
  *   delegated "name", "DOMAIN\name" or "name@domain" plus the domain field:
  *             name names the account; a non-empty domain must be listed in
  *             domain= or realm= when either is given (case-insensitive).
+ * With ad (or any ad_* option) domain users follow the one mapping of
+ * acceptor/account_map.c instead (docs/IDENTITY.md "Domain users"): the
+ * authenticated principal and the delegated user are mapped to the member's
+ * local account as NSS spells it, and that name must equal the canonical
+ * name exactly; the Kerberos principal for the TGT is the mapped one.
  * A hand-off without an authenticated identity never maps.
  */
 #include <pwd.h>
@@ -32,6 +37,7 @@
 
 #include <krb5.h>
 
+#include "account_domain.h"
 #include "keyfile.h"
 #include "pcssp.h"
 
@@ -154,6 +160,55 @@ cleanup:
     return ret;
 }
 
+/* The domain settings of options ad / ad_* (realm: the first realm=). */
+static credssp_error
+ad_names(const struct pcssp_config *cfg, struct cssp_domain_conf *conf,
+         struct cssp_domain_names *names)
+{
+    credssp_error ret = cssp_domain_setup(cfg->ad_domain, cfg->ad_dns,
+                                          cfg->n_realms != 0 ? cfg->realms[0] : NULL,
+                                          cfg->ad_names, NULL, conf);
+
+    if (ret == CREDSSP_OK)
+        cssp_domain_names_of(conf, names);
+    return ret;
+}
+
+/* Option ad: (name, domain) maps, resolved by NSS, to exactly the account? */
+static bool
+ad_maps(const struct pcssp_config *cfg, const char *name, const char *domain,
+        const struct account *acct)
+{
+    struct cssp_domain_conf conf;
+    struct cssp_domain_names names;
+    struct cssp_account a;
+
+    return ad_names(cfg, &conf, &names) == CREDSSP_OK &&
+           cssp_account_local(&names, name, domain, &a) == CREDSSP_OK &&
+           strcmp(a.local, acct->name) == 0;
+}
+
+/* Option ad: the mapped principal of an NTLM identity (none: mismatch). */
+static credssp_error
+ad_principal(const struct pcssp_config *cfg, const char *principal, char **out)
+{
+    struct cssp_domain_conf conf;
+    struct cssp_domain_names names;
+    struct cssp_account a;
+    credssp_error ret;
+
+    if (principal == NULL)
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    ret = ad_names(cfg, &conf, &names);
+    if (ret == CREDSSP_OK)
+        ret = cssp_account_local(&names, principal, "", &a);
+    if (ret == CREDSSP_OK && a.principal[0] == '\0')
+        ret = CREDSSP_E_IDENTITY_MISMATCH;
+    if (ret != CREDSSP_OK)
+        return ret;
+    return (*out = strdup(a.principal)) != NULL ? CREDSSP_OK : CREDSSP_E_NOMEM;
+}
+
 /* The authenticated identity maps to the account? */
 static bool
 authenticated_maps(const struct pcssp_config *cfg, const credssp_result *r,
@@ -166,6 +221,16 @@ authenticated_maps(const struct pcssp_config *cfg, const credssp_result *r,
 
     if (principal == NULL || principal[0] == '\0')
         return false;
+    if (cfg->ad) {
+        bs = strchr(principal, '\\');
+        user = bs != NULL ? bs + 1 : principal;
+        dlen = bs != NULL ? (size_t)(bs - principal) : 0;
+        return (credssp_result_mech(r) == CREDSSP_MECH_KERBEROS ||
+                credssp_result_mech(r) == CREDSSP_MECH_NTLM) &&
+               ad_maps(cfg, principal, "", acct) &&
+               (credssp_result_mech(r) != CREDSSP_MECH_NTLM ||
+                keyfile_entry_is_account(cfg, user, principal, dlen, acct));
+    }
     switch (credssp_result_mech(r)) {
     case CREDSSP_MECH_KERBEROS:
         return krb5_local(cfg, principal, local, sizeof(local)) == CREDSSP_OK &&
@@ -198,6 +263,8 @@ delegated_maps(const struct pcssp_config *cfg, const credssp_result *r,
         return domain == NULL || domain[0] == '\0';
     if (domain == NULL)
         domain = "";
+    if (cfg->ad)
+        return ad_maps(cfg, user, domain, acct);
     name = user;
     nlen = strlen(user);
     dom = domain;
@@ -247,8 +314,10 @@ pcssp_identity_check(const struct pcssp_config *cfg, const credssp_result *r,
 }
 
 /*
- * The principal to get a TGT for: the authenticated one for Kerberos, else
- * PAM_USER in the first realm= (or the default realm).
+ * The principal to get a TGT for: the authenticated one for Kerberos; with
+ * option ad the mapped principal of the authenticated NTLM identity
+ * ("ADTEST\\alice" -> "alice@AD.TEST"); else PAM_USER in the first realm= (or
+ * the default realm).
  */
 credssp_error
 pcssp_krb5_principal(const struct pcssp_config *cfg, const credssp_result *r,
@@ -260,6 +329,8 @@ pcssp_krb5_principal(const struct pcssp_config *cfg, const credssp_result *r,
     *out = NULL;
     if (credssp_result_mech(r) == CREDSSP_MECH_KERBEROS && principal != NULL)
         return (*out = strdup(principal)) != NULL ? CREDSSP_OK : CREDSSP_E_NOMEM;
+    if (cfg->ad)
+        return ad_principal(cfg, principal, out);
     if (strpbrk(pam_user, "@/\\") != NULL)
         return CREDSSP_E_IDENTITY_MISMATCH;
     if (cfg->n_realms == 0)

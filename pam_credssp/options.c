@@ -34,6 +34,10 @@ struct opt {
 
 /* Sorted by name (bsearch); test_options checks the order. */
 static const struct opt options[] = {
+    O(ad, OPT_BOOL),
+    O(ad_dns, OPT_STRING),
+    O(ad_domain, OPT_STRING),
+    O(ad_names, OPT_STRING),
     O(allow_setuid, OPT_BOOL),
     O(authtok, OPT_BOOL),
     O(ccache, OPT_STRING),
@@ -190,6 +194,8 @@ pcssp_options_parse(pam_handle_t *pamh, int argc, const char **argv, struct pcss
             goto cleanup;
         }
     }
+    /* a domain setting turns the domain-user mapping on */
+    cfg->ad = cfg->ad || cfg->ad_domain != NULL || cfg->ad_dns != NULL || cfg->ad_names != NULL;
     ret = CREDSSP_OK;
 
 cleanup:
@@ -204,6 +210,9 @@ pcssp_options_free(struct pcssp_config *cfg)
 {
     if (cfg == NULL)
         return;
+    free(cfg->ad_dns);
+    free(cfg->ad_domain);
+    free(cfg->ad_names);
     free(cfg->ccache);
     free(cfg->keyfile);
     free(cfg->keytab);

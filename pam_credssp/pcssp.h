@@ -37,6 +37,10 @@
 
 /* Options, named like the PAM arguments (see options.c, pam_credssp(8)). */
 struct pcssp_config {
+    bool ad;                         /* map domain users (account_map.c), settings detected */
+    char *ad_dns;                    /* ad_dns= the domain's DNS name (default: realm, lower) */
+    char *ad_domain;                 /* ad_domain= NetBIOS name (default: smb.conf workgroup) */
+    char *ad_names;                  /* ad_names=auto|short|netbios|fqdn: NSS's spelling */
     bool allow_setuid;               /* claim also when real and effective ids differ */
     bool authtok;                    /* the token may arrive as PAM_AUTHTOK (xrdp-sesman) */
     char *ccache;                    /* ccache= template */

@@ -22,6 +22,7 @@
 
 #include <openssl/ssl.h>
 
+#include "ad_opts.h"
 #include "admission.h"
 #include "credssp.h"
 #include "x224.h"
@@ -73,6 +74,7 @@ struct gw_opts {
     unsigned timeout_ms;
     unsigned max_concurrent;      /* relayed (authenticated) sessions at once */
     struct adm_config admit;      /* admission control (admission.h) */
+    struct ad_opts ad;            /* --ad / --ad-*: map domain users (ad_opts.h) */
 };
 
 struct gw_conn;

@@ -65,6 +65,7 @@ static const struct option long_opts[] = {
     { "port-file", required_argument, NULL, OPT_PORT_FILE },
     { "no-hybrid-ex", no_argument, NULL, OPT_NO_HYBRID_EX },
     ADM_LONG_OPTIONS,
+    ADO_LONG_OPTIONS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -121,6 +122,7 @@ usage(FILE *f)
 "                          see credssp.conf(5)); the command line overrides it\n"
 "  --help                  this text\n",
             GW_DEFAULT_TIMEOUT_MS, GW_DEFAULT_MAX_CONCURRENT);
+    ado_usage(f);
     adm_usage(f);
 }
 
@@ -254,7 +256,8 @@ parse_args(int argc, char **argv, struct gw_opts *o)
         case 'h':
             return 1;
         default:
-            if (adm_option(&o->admit, GW_NAME, ch, optarg) == 1)
+            if (ado_option(&o->ad, ch, optarg) == 1 ||
+                adm_option(&o->admit, GW_NAME, ch, optarg) == 1)
                 break;
             return -1;
         }
@@ -274,7 +277,7 @@ parse_args(int argc, char **argv, struct gw_opts *o)
         fprintf(stderr, GW_NAME ": --trust needs --mode token (no password to give xrdp)\n");
         return -1;
     }
-    return 0;
+    return ado_setup(&o->ad, GW_NAME);
 }
 
 /* parse_args into a scratch copy (conffile_apply's check). */
@@ -391,6 +394,7 @@ main(int argc, char **argv)
         teardown(&gw);
         return 1;
     }
+    ado_report(&gw.opt.ad, GW_NAME);
     fprintf(stderr, GW_NAME ": listening on %s (port %u), backend %s, mode %s%s\n",
             gw.opt.listen, port, gw.backend.text,
             gw.opt.mode == GW_MODE_TOKEN ? "token" : "password", gw.opt.trust ? " (trust)" : "");

@@ -118,6 +118,36 @@ account_exists(const char *name)
     return ok;
 }
 
+/*
+ * --ad: the authenticated identity's local account (account_map.c); a
+ * delegated user must map to the same account, exactly as NSS spells it.
+ */
+static credssp_error
+map_domain_user(const struct gw_opts *opt, const credssp_result *r, char *local, size_t cap,
+                const char **why_out)
+{
+    struct cssp_domain_names names;
+    struct cssp_account proven, delegated;
+    const char *user = credssp_result_user(r);
+    credssp_error ret = ado_local_account(&opt->ad, credssp_result_principal(r), &proven);
+
+    if (ret == CREDSSP_OK && user != NULL && user[0] != '\0') {
+        cssp_domain_names_of(&opt->ad.conf, &names);
+        ret = cssp_account_local(&names, user, credssp_result_domain(r), &delegated);
+        if (ret == CREDSSP_OK && strcmp(delegated.local, proven.local) != 0)
+            ret = CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    if (ret == CREDSSP_OK && strlen(proven.local) >= cap)
+        ret = CREDSSP_E_TOO_LARGE;
+    if (ret != CREDSSP_OK) {
+        *why_out = ret == CREDSSP_E_LOGON_FAILURE ? "no_such_user"
+                   : ret == CREDSSP_E_IDENTITY_MISMATCH ? "domain" : "name";
+        return CREDSSP_E_IDENTITY_MISMATCH;
+    }
+    memcpy(local, proven.local, strlen(proven.local) + 1);
+    return CREDSSP_OK;
+}
+
 /* Map r to a local account name. */
 credssp_error
 gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, size_t cap,
@@ -128,6 +158,8 @@ gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, siz
 
     *why_out = NULL;
     local[0] = '\0';
+    if (opt->ad.on)
+        return map_domain_user(opt, r, local, cap, why_out);
     if (credssp_result_secret(r) != NULL && credssp_result_user(r) != NULL) {
         src = credssp_result_user(r);
         dom = credssp_result_domain(r) != NULL ? credssp_result_domain(r) : "";

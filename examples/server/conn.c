@@ -419,12 +419,23 @@ enum pam_verdict {
 static void finish_done(struct conn *c, enum pam_verdict pam);
 static void leave_pam(struct conn *c);
 
-/* The local account PAM should log in: local name, else delegated user, else principal. */
+/*
+ * The local account PAM should log in.  With --ad: the authenticated
+ * identity mapped and resolved by acceptor/account_map.c (the name as NSS
+ * spells it; NULL when it names another domain or no account).  Otherwise:
+ * local name, else delegated user, else the principal's user part.  The
+ * name lives in a static buffer until the next call (one event loop per
+ * process; pam_job_start copies it).
+ */
 static const char *
-pam_user(const credssp_result *r)
+pam_user(const struct server *srv, const credssp_result *r)
 {
+    static struct cssp_account acct;
     const char *u = credssp_result_local_name(r);
 
+    if (srv->opt.ad.on)
+        return ado_local_account(&srv->opt.ad, credssp_result_principal(r), &acct) == CREDSSP_OK
+                   ? acct.local : NULL;
     if (u == NULL || u[0] == '\0')
         u = credssp_result_user(r);
     if (u == NULL || u[0] == '\0') {
@@ -446,7 +457,7 @@ static void
 start_pam(struct conn *c)
 {
     credssp_result *r = credssp_engine_take_result(c->eng);
-    const char *user = r != NULL ? pam_user(r) : NULL;
+    const char *user = r != NULL ? pam_user(c->srv, r) : NULL;
     struct epoll_event ev;
     credssp_error ret = CREDSSP_E_INVALID_ARG;
 

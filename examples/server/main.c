@@ -74,6 +74,7 @@ static const struct option long_opts[] = {
     { "pam-per-user", required_argument, NULL, OPT_PAM_PER_USER },
     { "pam-timeout", required_argument, NULL, OPT_PAM_TIMEOUT },
     ADM_LONG_OPTIONS,
+    ADO_LONG_OPTIONS,
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -168,6 +169,7 @@ usage(FILE *f)
             SERVER_DEFAULT_TIMEOUT_MS, SERVER_DEFAULT_MAX_CONCURRENT, PAM_POOL_MAX_WORKERS,
             PAM_POOL_DEFAULT_WORKERS, PAM_POOL_MAX_QUEUE, PAM_POOL_DEFAULT_QUEUE,
             PAM_POOL_DEFAULT_PER_USER, SERVER_DEFAULT_PAM_TIMEOUT_MS);
+    ado_usage(f);
     adm_usage(f);
 }
 
@@ -324,7 +326,8 @@ parse_args(int argc, char **argv, struct server_opts *opt)
         case 'h':
             return 1;
         default:
-            if (adm_option(&opt->admit, "credssp-server", ch, optarg) == 1)
+            if (ado_option(&opt->ad, ch, optarg) == 1 ||
+                adm_option(&opt->admit, "credssp-server", ch, optarg) == 1)
                 break;
             return -1;
         }
@@ -343,6 +346,8 @@ parse_args(int argc, char **argv, struct server_opts *opt)
                         "each other\n");
         return -1;
     }
+    if (ado_setup(&opt->ad, "credssp-server") != 0)
+        return -1;
     if ((opt->cert_file == NULL) != (opt->key_file == NULL)) {
         fprintf(stderr, "credssp-server: --cert and --key go together\n");
         return -1;
@@ -449,6 +454,7 @@ main(int argc, char **argv)
 
     if (choose_ntlm_source(&srv.opt) != 0)
         return 1;
+    ado_report(&srv.opt.ad, "credssp-server");
     check_keytab(&srv.opt);
     ret = cert_make_ssl_ctx(srv.opt.cert_file, srv.opt.key_file, &srv.ssl_ctx);
     if (ret != CREDSSP_OK) {

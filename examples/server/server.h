@@ -19,6 +19,7 @@
 
 #include <openssl/ssl.h>
 
+#include "ad_opts.h"
 #include "admission.h"
 #include "credssp.h"
 #include "x224.h"
@@ -73,6 +74,7 @@ struct server_opts {
     bool allow_remote_guard;
     bool hybrid_ex;                /* answer HYBRID_EX requests (default on) */
     enum server_ending ending;
+    struct ad_opts ad;             /* --ad / --ad-*: map domain users (ad_opts.h) */
 };
 
 struct conn;

@@ -2,13 +2,13 @@
  * account_map_nss.c - map a Windows name with acceptor/account_map.c and
  * resolve it through the real NSS (getpwnam_r; under nss_wrapper with
  * libnss_winbind in ad_logon.sh).  Prints "local=<name> principal=<p>".
- * usage: account_map_nss NETBIOS DNS short|netbios|fqdn NAME [DOMAIN]
+ * usage: account_map_nss NETBIOS DNS auto|short|netbios|fqdn NAME [DOMAIN]
  * Exit 0 mapped and resolved, 1 refused, 2 no such account, 3 usage.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "account_map.h"
+#include "account_domain.h"
 
 int
 main(int argc, char **argv)
@@ -21,13 +21,7 @@ main(int argc, char **argv)
         return 3;
     dom.netbios = argv[1];
     dom.dns = argv[2];
-    if (strcmp(argv[3], "short") == 0)
-        dom.form = CSSP_NSS_SHORT;
-    else if (strcmp(argv[3], "netbios") == 0)
-        dom.form = CSSP_NSS_NETBIOS;
-    else if (strcmp(argv[3], "fqdn") == 0)
-        dom.form = CSSP_NSS_FQDN;
-    else
+    if (cssp_nss_form_parse(argv[3], &dom.form) != CREDSSP_OK)
         return 3;
     ret = cssp_account_map(&dom, argv[4], argc == 6 ? argv[5] : "", &acct);
     if (ret != CREDSSP_OK) {

@@ -19,6 +19,7 @@
 #   rc4svc     SPN TERMSRV/rc4.ad.test, default enctypes: AD_RC4_KEYTAB holds
 #              RC4 keys only (the classic mistake)
 # Exports KRB5_CONFIG (the realm's krb5.conf) and KRB5CCNAME (under $T).
+# AD_PROVISION_OPTION: one more smb.conf "name=value" for the DC (optional).
 
 AD_REALM=AD.TEST
 AD_DOMAIN=ADTEST
@@ -91,7 +92,8 @@ EOF
         --option="log file=$D/log/%m.log" --option="pid directory=$D/run" \
         --option="ncalrpc dir=$D/run/ncalrpc" --option="cache directory=$D/cache" \
         --option='server services=s3fs, rpc, ldap, cldap, kdc, winbindd, drepl, kcc' \
-        --option='log level=1 auth_audit:3' >"$D/provision.log" 2>&1 ||
+        --option='log level=1 auth_audit:3' ${AD_PROVISION_OPTION:+"--option=$AD_PROVISION_OPTION"} \
+        >"$D/provision.log" 2>&1 ||
         il_fail "samba-tool domain provision (see $D/provision.log)"
     AD_CONF=$D/dc/etc/smb.conf
     # Its own session and process group (setsid execs in place: the shell

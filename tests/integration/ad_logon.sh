@@ -21,7 +21,17 @@
 #  8. an RC4-only keytab (the SPN's account without AES enctypes) is named at
 #     start-up with the fix (msDS-SupportedEncryptionTypes, re-export);
 #  9. a TGT for AD.TEST in the session for an NTLM pass-through logon (conv)
-#     and a Kerberos logon (keyring hand-off to pam_credssp), via pam_krb5.
+#     and a Kerberos logon (keyring hand-off to pam_credssp), via pam_krb5;
+# 10. NSS = libnss_winbind (the DC names users ADTEST\alice): credssp-server
+#     --ad-domain ADTEST --handoff keyring + pam_credssp ad_domain=ADTEST krb5
+#     + pam_winbind use_first_pass (pam_krb5 cannot take a qualified PAM_USER):
+#     NTLM as ADTEST\alice, adtest\ALICE and alice@ad.test each log in as the
+#     PAM user ADTEST\alice and get a TGT for alice@AD.TEST (before the one
+#     mapping: identity_mismatch, and a qualified PAM_USER had no principal);
+#     a domain that is not the member's (OTHER\alice) gets no PAM login; a
+#     Kerberos logon as alice@AD.TEST maps to the same PAM user;
+# 11. credssp-gateway --ad-domain ADTEST (NSS winbind): the xrdp user of the
+#     three NTLM name forms is ADTEST\alice; domain OTHER is refused.
 . "$(dirname "$0")/interop_lib.sh"
 il_init ad-logon
 . "$(dirname "$0")/ad_lib.sh"
@@ -56,9 +66,11 @@ map_nss() {
         NSS_WRAPPER_MODULE_SO_PATH=/lib/x86_64-linux-gnu/libnss_winbind.so.2 \
         NSS_WRAPPER_MODULE_FN_PREFIX=winbind "$MAPNSS" ADTEST ad.test "$@"
 }
-for n in 'ADTEST\alice' 'adtest\ALICE' alice@ad.test ALICE@AD.TEST; do
-    out=$(map_nss netbios "$n") || il_fail "map $n: $out"
-    [ "$out" = 'local=ADTEST\alice principal=alice@AD.TEST' ] || il_fail "map $n: $out"
+for n in 'ADTEST\alice' 'adtest\ALICE' alice@ad.test ALICE@AD.TEST '\alice@ad.test'; do
+    for form in netbios auto; do
+        out=$(map_nss $form "$n") || il_fail "map $n ($form): $out"
+        [ "$out" = 'local=ADTEST\alice principal=alice@AD.TEST' ] || il_fail "map $n ($form): $out"
+    done
 done
 out=$(map_nss netbios alice ADTEST) || il_fail "map alice + domain ADTEST: $out"
 map_nss netbios 'OTHER\alice' >/dev/null && il_fail "a user of domain OTHER was mapped"
@@ -194,6 +206,97 @@ CSSP_PASSWORD="$AD_ALICE_PW" timeout 20 "$PY" "$top_srcdir/tests/integration/spn
 il_server_wait
 tgt_in_session krbsess
 il_ok "Kerberos logon + keyring hand-off: TGT krbtgt/AD.TEST in the session (pam_credssp + pam_krb5)"
+
+# 10. the server and pam_credssp map domain users with the one rule
+#     (acceptor/account_map.c); NSS is winbind itself, as on a member with
+#     the default "use default domain = no": PAM_USER is ADTEST\alice.
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$T/wb-passwd"
+# pam_credssp verifies the TGT against a host/ key (krb5_verify_init_creds)
+ad_tool spn add host/localhost rdpsvc
+ad_tool domain exportkeytab "$D/host.keytab" --principal=host/localhost
+cat >"$T/pam/ad-wb" <<EOS
+auth required $MODULE keyring=process ad_domain=ADTEST krb5 keytab=$D/host.keytab ccache=FILE:$T/cc/krb5cc_%{uid}_XXXXXX
+auth required pam_winbind.so use_first_pass
+account required pam_permit.so
+session required pam_permit.so
+EOS
+IL_SERVER_WRAP="env LD_PRELOAD=libpam_wrapper.so:libnss_wrapper.so PAM_WRAPPER=1"
+IL_SERVER_WRAP="$IL_SERVER_WRAP PAM_WRAPPER_SERVICE_DIR=$T/pam NSS_WRAPPER_PASSWD=$T/wb-passwd"
+IL_SERVER_WRAP="$IL_SERVER_WRAP NSS_WRAPPER_GROUP=$T/group"
+IL_SERVER_WRAP="$IL_SERVER_WRAP NSS_WRAPPER_MODULE_SO_PATH=/lib/x86_64-linux-gnu/libnss_winbind.so.2"
+IL_SERVER_WRAP="$IL_SERVER_WRAP NSS_WRAPPER_MODULE_FN_PREFIX=winbind"
+il_server wbsess --ntlm-passthrough --keytab "$AD_KEYTAB" --connections 5 --pam-service ad-wb \
+    --pam-session --handoff keyring --ad-domain ADTEST
+IL_SERVER_WRAP=
+N=0
+wbxf() {
+    timeout 30 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore +auth-only "$@" \
+        >"$T/wbsess.out" 2>&1
+    N=$((N + 1))
+    for _ in $(seq 100); do [ "$(il_lines "$T/wbsess.json")" -ge "$N" ] && break; sleep 0.1; done
+}
+wbxf /u:alice /d:ADTEST "/p:$AD_ALICE_PW"
+tgt_in_session wbsess
+wbxf '/u:adtest\ALICE' "/p:$AD_ALICE_PW"
+il_expect_json "$T/wbsess.json" 2 outcome=ok pam=ok
+wbxf /u:alice@ad.test "/p:$AD_ALICE_PW"
+il_expect_json "$T/wbsess.json" 3 outcome=ok pam=ok
+wbxf /u:alice /d:OTHER "/p:$AD_ALICE_PW"
+# Kerberos (alice's kinit ticket): the principal alice@AD.TEST maps to ADTEST\alice too
+printf '%s\n' "$AD_ALICE_PW" | kinit alice >"$T/kinit.log" 2>&1 || il_fail "kinit alice"
+CSSP_PASSWORD="$AD_ALICE_PW" timeout 20 "$PY" "$top_srcdir/tests/integration/spnego_client.py" \
+    --port "$PORT" --mech kerberos --user alice --domain AD.TEST --target TERMSRV@localhost \
+    --protocols 0x0B >"$T/wbkrb.out" 2>&1 || il_fail "spnego_client (Kerberos) to wbsess"
+il_server_wait
+[ "$(il_lines "$T/wbsess.json")" = 5 ] || il_fail "wbsess: $(il_lines "$T/wbsess.json") reports, want 5"
+il_expect_json "$T/wbsess.json" 5 outcome=ok mech=kerberos pam=ok
+sed -n 4p "$T/wbsess.json" | grep -q '"pam":"ok"' && il_fail "a user of domain OTHER got a PAM login"
+grep -q "domain users: NetBIOS ADTEST, DNS ad.test, realm AD.TEST" "$IL_SERVER_LOG" ||
+    il_fail "the server did not report its domain settings"
+il_ok "NSS winbind, --ad-domain + pam_credssp ad_domain: NetBIOS-qualified (any case) and UPN NTLM logons, Kerberos alice@AD.TEST -> PAM user as winbind spells it + TGT alice@AD.TEST; domain OTHER refused"
+
+# 11. credssp-gateway --ad: the xrdp user of an AD logon is the account as NSS
+#     (winbind) spells it, for NTLM in any of the three name forms; another
+#     domain is refused.  No xrdp here: the back end is a socket nobody
+#     listens on; the audit line names the mapped user first.
+GATEWAY=$top_builddir/examples/credssp-gateway
+[ -x "$GATEWAY" ] || il_fail "gateway not built: $GATEWAY"
+_gwpre=$NSSW
+il_asan_binary "$GATEWAY" && _gwpre="$(il_asan_runtime):$NSSW"
+env LD_PRELOAD="$_gwpre" NSS_WRAPPER_PASSWD="$T/wb-passwd" NSS_WRAPPER_GROUP="$T/group" \
+    NSS_WRAPPER_MODULE_SO_PATH=/lib/x86_64-linux-gnu/libnss_winbind.so.2 \
+    NSS_WRAPPER_MODULE_FN_PREFIX=winbind "$GATEWAY" --json --listen 127.0.0.1:0 \
+    --port-file "$T/gw.port" --backend "unix:$T/no-xrdp.sock" --ad-domain ADTEST \
+    --connections 4 >"$T/gw.json" 2>"$T/gw.log" &
+GWPID=$!
+for _ in $(seq 100); do [ -s "$T/gw.port" ] && break; sleep 0.1; done
+[ -s "$T/gw.port" ] || il_fail "the gateway did not start: $(cat "$T/gw.log")"
+GWPORT=$(cat "$T/gw.port")
+N=0
+gwxf() {
+    timeout 30 xfreerdp "/v:127.0.0.1:$GWPORT" /sec:nla /cert:ignore +auth-only "$@" \
+        >"$T/gwxf.out" 2>&1
+    N=$((N + 1))
+    for _ in $(seq 100); do [ "$(il_lines "$T/gw.json")" -ge "$N" ] && break; sleep 0.1; done
+}
+gwxf /u:alice /d:ADTEST "/p:$AD_ALICE_PW"
+gwxf '/u:adtest\ALICE' "/p:$AD_ALICE_PW"
+gwxf /u:alice@ad.test "/p:$AD_ALICE_PW"
+gwxf /u:alice /d:OTHER "/p:$AD_ALICE_PW"
+for _ in $(seq 100); do kill -0 "$GWPID" 2>/dev/null || break; sleep 0.1; done
+kill "$GWPID" 2>/dev/null
+wait "$GWPID"
+"$PY" - "$T/gw.json" <<'EOF' || il_fail "gateway audit for AD users: $(cat "$T/gw.json")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+assert len(lines) == 4, lines
+for a in lines[:3]:
+    assert a.get("local_user") == "ADTEST\\alice", a
+o = lines[3]
+assert o.get("local_user") in (None, ""), o
+assert o.get("outcome") in ("identity_mismatch", "logon_failure"), o
+EOF
+il_ok "gateway --ad: NetBIOS-qualified (any case) and UPN NTLM logons -> xrdp user as winbind spells it; domain OTHER refused"
 
 # 8. an RC4-only keytab is named at start-up, with the fix
 il_server rc4 --keytab "$AD_RC4_KEYTAB" --connections 1

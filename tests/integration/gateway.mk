@@ -9,7 +9,7 @@ GATEWAY_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/gateway \
 check_PROGRAMS += tests/integration/test_gateway_pdu
 tests_integration_test_gateway_pdu_SOURCES = tests/integration/test_gateway_pdu.c \
 	examples/gateway/mcsfix.c examples/gateway/infopdu.c examples/gateway/backend.c \
-	examples/gateway/usermap.c examples/server/x224.c
+	examples/gateway/usermap.c examples/server/x224.c examples/server/ad_opts.c
 tests_integration_test_gateway_pdu_CPPFLAGS = $(GATEWAY_UNIT_CPPFLAGS)
 tests_integration_test_gateway_pdu_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_test_gateway_pdu_LDADD = $(UNIT_LDADD)

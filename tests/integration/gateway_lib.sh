@@ -108,6 +108,17 @@ gw_user_procs() {
     [ -n "$GW_USER" ] && ps -o pid= -u "$GW_USER" 2>/dev/null | tr -d ' '
 }
 
+# gw_remove_x_locks: the X display locks (and sockets) made since gw_init.
+gw_remove_x_locks() {
+    for l in /tmp/.X*-lock; do
+        [ -e "$l" ] || continue
+        case " $GW_LOCKS_BEFORE " in *" $l "*) ;; *)
+            _d=${l#/tmp/.X}; _d=${_d%-lock}
+            rm -f "$l" "/tmp/.X11-unix/X$_d" ;;
+        esac
+    done
+}
+
 # Stop everything we started, remove the user, show logs on failure, remove $T.
 gw_cleanup() {
     rc=$?
@@ -119,13 +130,7 @@ gw_cleanup() {
         userdel -r "$GW_USER" >/dev/null 2>&1 || userdel "$GW_USER" 2>/dev/null
         id "$GW_USER" >/dev/null 2>&1 && echo "warning: could not remove user $GW_USER"
     fi
-    for l in /tmp/.X*-lock; do
-        [ -e "$l" ] || continue
-        case " $GW_LOCKS_BEFORE " in *" $l "*) ;; *)
-            _d=${l#/tmp/.X}; _d=${_d%-lock}
-            rm -f "$l" "/tmp/.X11-unix/X$_d" ;;
-        esac
-    done
+    gw_remove_x_locks
     if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
         for f in "$T"/*.log "$T"/*.json "$T"/*.out; do
             [ -f "$f" ] || continue
@@ -288,7 +293,9 @@ gw_start_sesman() {
         _asan=1
     fi
     (
-        export LD_PRELOAD="$PAMWRAP" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="${1:-$T/pam.d}"
+        # GW_SESMAN_PRELOAD: more libraries for sesman (nss_wrapper for AD users)
+        export LD_PRELOAD="$PAMWRAP${GW_SESMAN_PRELOAD:+:$GW_SESMAN_PRELOAD}" PAM_WRAPPER=1 \
+            PAM_WRAPPER_SERVICE_DIR="${1:-$T/pam.d}"
         [ -z "$_asan" ] || export ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0
         exec setsid xrdp-sesman --nodaemon -c "$T/sesman.ini"
     ) >>"$T/sesman.out" 2>&1 &

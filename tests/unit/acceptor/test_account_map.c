@@ -5,6 +5,9 @@
  * getpwnam.
  */
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "account_map.h"
+#include "account_domain.h"
 
 static const struct cssp_domain_names winbind_q = { "ADTEST", "ad.test", "AD.TEST",
                                                     CSSP_NSS_NETBIOS, 0 };
@@ -23,6 +26,8 @@ static const struct cssp_domain_names short_names = { "ADTEST", "ad.test", "AD.T
                                                       CSSP_NSS_SHORT, 0 };
 static const struct cssp_domain_names sssd_fq = { "ADTEST", "ad.test", "AD.TEST",
                                                   CSSP_NSS_FQDN, 0 };
+static const struct cssp_domain_names auto_names = { "ADTEST", "ad.test", "AD.TEST",
+                                                     CSSP_NSS_AUTO, 0 };
 
 /* map (name, domain) under dom; expect local and principal. */
 static void
@@ -154,10 +159,96 @@ test_resolve(void **state)
     assert_string_equal(a.local, "root");
 }
 
+/* Form auto: NSS's answer decides the spelling, within this domain's forms. */
+static void
+test_auto(void **state)
+{
+    struct fake_nss winbind = { "ADTEST\\alice", "ADTEST\\alice" };
+    struct fake_nss winbind_default = { "ADTEST\\alice", "alice" };   /* use default domain */
+    struct fake_nss sssd_fq_only = { "alice@ad.test", "alice@ad.test" };
+    struct fake_nss other_domain = { NULL, "OTHER\\alice" };
+    struct fake_nss other_fq = { NULL, "alice@other.example" };
+    struct cssp_account a;
+
+    (void)state;
+    assert_int_equal(cssp_account_map(&auto_names, "adtest\\ALICE", "", &a), CREDSSP_OK);
+    assert_string_equal(a.local, "ADTEST\\ALICE");
+    assert_string_equal(a.alt_local, "ALICE@ad.test");
+    assert_int_equal(cssp_account_resolve(&a, fake_lookup, &winbind), CREDSSP_OK);
+    assert_string_equal(a.local, "ADTEST\\alice");
+    assert_string_equal(a.principal, "alice@AD.TEST");
+    assert_int_equal(cssp_account_map(&auto_names, "alice@AD.TEST", "", &a), CREDSSP_OK);
+    assert_int_equal(cssp_account_resolve(&a, fake_lookup, &winbind_default), CREDSSP_OK);
+    assert_string_equal(a.local, "alice");
+    assert_string_equal(a.principal, "alice@AD.TEST");
+    /* the NetBIOS name unknown to NSS: the FQDN form is tried second (SSSD) */
+    assert_int_equal(cssp_account_map(&auto_names, "alice", "ADTEST", &a), CREDSSP_OK);
+    assert_int_equal(cssp_account_resolve(&a, fake_lookup, &sssd_fq_only), CREDSSP_OK);
+    assert_string_equal(a.local, "alice@ad.test");
+    assert_string_equal(a.principal, "alice@AD.TEST");
+    /* an answer naming another domain is refused */
+    assert_int_equal(cssp_account_map(&auto_names, "ADTEST\\alice", "", &a), CREDSSP_OK);
+    assert_int_equal(cssp_account_resolve(&a, fake_lookup, &other_domain),
+                     CREDSSP_E_IDENTITY_MISMATCH);
+    assert_int_equal(cssp_account_map(&auto_names, "ADTEST\\alice", "", &a), CREDSSP_OK);
+    assert_int_equal(cssp_account_resolve(&a, fake_lookup, &other_fq),
+                     CREDSSP_E_IDENTITY_MISMATCH);
+    /* gss-ntlmssp's principal for a UPN typed without a domain */
+    expect(&winbind_q, "\\alice@ad.test", "", "ADTEST\\alice", "alice@AD.TEST", true);
+    refuse(&winbind_q, "\\alice@corp.example", "", CREDSSP_E_IDENTITY_MISMATCH);
+    refuse(&winbind_q, "\\alice", "", CREDSSP_E_INVALID_ARG);
+    refuse(&auto_names, "OTHER\\alice", "", CREDSSP_E_IDENTITY_MISMATCH);
+}
+
+/* Settings: given values win; smb.conf [global] and the realm fill the rest. */
+static void
+test_domain_setup(void **state)
+{
+    char path[] = "/tmp/test_account_domain.XXXXXX";
+    struct cssp_domain_conf c;
+    struct cssp_domain_names n;
+    int fd = mkstemp(path);
+    FILE *f;
+
+    (void)state;
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("# member\n[global]\n   workgroup = ADTEST\n\trealm = AD.TEST\n"
+          "  winbind separator = +\n[homes]\n   workgroup = WRONG\n", f);
+    fclose(f);
+    assert_int_equal(cssp_domain_setup(NULL, NULL, NULL, NULL, path, &c), CREDSSP_OK);
+    assert_string_equal(c.netbios, "ADTEST");
+    assert_string_equal(c.realm, "AD.TEST");
+    assert_string_equal(c.dns, "ad.test");
+    assert_int_equal(c.separator, '+');
+    assert_int_equal(c.form, CSSP_NSS_AUTO);
+    cssp_domain_names_of(&c, &n);
+    assert_string_equal(n.netbios, "ADTEST");
+    assert_int_equal(n.separator, '+');
+    assert_int_equal(cssp_domain_setup("CORP", "corp.example", "CORP.EXAMPLE", "fqdn", path, &c),
+                     CREDSSP_OK);
+    assert_string_equal(c.netbios, "CORP");
+    assert_string_equal(c.dns, "corp.example");
+    assert_int_equal(c.form, CSSP_NSS_FQDN);
+    /* malformed values are configuration errors, nothing half-filled */
+    assert_int_equal(cssp_domain_setup("AD\\X", NULL, NULL, NULL, path, &c), CREDSSP_E_CONFIG);
+    assert_string_equal(c.netbios, "");
+    assert_int_equal(cssp_domain_setup(NULL, NULL, NULL, "long", path, &c), CREDSSP_E_CONFIG);
+    assert_int_equal(cssp_domain_setup("", NULL, NULL, NULL, path, &c), CREDSSP_E_CONFIG);
+    unlink(path);
+    /* no smb.conf, a realm given: the DNS name from it, no NetBIOS name */
+    assert_int_equal(cssp_domain_setup(NULL, NULL, "EX.ORG", "short", path, &c), CREDSSP_OK);
+    assert_string_equal(c.dns, "ex.org");
+    assert_string_equal(c.netbios, "");
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_auto),
+        cmocka_unit_test(test_domain_setup),
         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_resolve),

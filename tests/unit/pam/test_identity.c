@@ -243,6 +243,49 @@ test_krb5_principal(void **state)
     (void)state;
 }
 
+/*
+ * Option ad: the one domain-user mapping (account_map.c) with the real NSS
+ * (root: "root" in passwd).  Names of domain TESTDOM / test.local /
+ * TEST.LOCAL map to the short local name; it must be PAM_USER exactly.
+ */
+static void
+test_ad_mapping(void **state)
+{
+    const char *argv[] = { "ad_domain=TESTDOM", "ad_names=short", "realm=TEST.LOCAL" };
+    struct pcssp_config cfg;
+    struct credssp_result *n = NTLM("testdom\\root", "root", "");
+    char *p = NULL;
+
+    (void)state;
+    assert_int_equal(pcssp_options_parse(NULL, 3, argv, &cfg), CREDSSP_OK);
+    assert_true(cfg.ad);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\root", "root", "TESTDOM"), "root"), CREDSSP_OK);
+    assert_int_equal(check(&cfg, NTLM("\\root@test.local", "root@TEST.LOCAL", ""), "root"),
+                     CREDSSP_OK);
+    assert_int_equal(check(&cfg, KRB("root@TEST.LOCAL", "root", "TESTDOM"), "root"), CREDSSP_OK);
+    /* user names stay exact (files NSS: ROOT is nobody); other domains are refused */
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\ROOT", "root", ""), "root"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\root", "ROOT", "TESTDOM"), "root"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("OTHER\\root", "root", ""), "root"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\root", "root", "OTHER"), "root"), MISMATCH);
+    assert_int_equal(check(&cfg, NTLM("\\root@corp.example", "root", ""), "root"), MISMATCH);
+    assert_int_equal(check(&cfg, KRB("root@OTHER.REALM", "root", ""), "root"), MISMATCH);
+    assert_int_equal(check(&cfg, KRB("root/admin@TEST.LOCAL", "root", ""), "root"), MISMATCH);
+    /* a name that is not PAM_USER's account */
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\root", "root", ""), "alice"), MISMATCH);
+    /* the TGT's principal is the mapped one, not PAM_USER@realm */
+    assert_int_equal(pcssp_krb5_principal(&cfg, n, "root", &p), CREDSSP_OK);
+    assert_string_equal(p, "root@TEST.LOCAL");
+    free(p);
+    credssp_result_free(n);
+    pcssp_options_free(&cfg);
+    /* settings that cannot work refuse instead of guessing */
+    argv[0] = "ad_names=sideways";
+    assert_int_equal(pcssp_options_parse(NULL, 1, argv, &cfg), CREDSSP_OK);
+    assert_int_equal(check(&cfg, NTLM("TESTDOM\\root", "root", ""), "root"), MISMATCH);
+    pcssp_options_free(&cfg);
+}
+
 static void
 test_options(void **state)
 {
@@ -326,6 +369,7 @@ main(void)
         cmocka_unit_test(test_domain_option),
         cmocka_unit_test(test_kerberos_mapping),
         cmocka_unit_test(test_no_identity_never_maps),
+        cmocka_unit_test(test_ad_mapping),
         cmocka_unit_test(test_krb5_principal),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_ccache_expand),
