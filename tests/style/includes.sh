@@ -23,12 +23,14 @@ examples/gateway/backtls.c:tls.h
 examples/gateway/infopdu.c:utf16.h
 examples/gateway/infopdu.h:buf.h
 examples/gateway/mcsfix.h:buf.h
+examples/server/ad_opts.h:account_domain.h
 examples/server/json.h:buf.h
 examples/server/main.c:keytab_check.h
 examples/server/main.c:winbind_probe.h
 examples/server/mcs.h:buf.h
 examples/server/x224.h:buf.h
 pam_credssp/enroll.c:keyfile.h
+pam_credssp/identity.c:account_domain.h
 pam_credssp/identity.c:keyfile.h
 "
 
