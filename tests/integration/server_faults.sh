@@ -9,7 +9,8 @@
 #     apart): the deadline (--timeout 3000) ends it, outcome "timeout";
 #  4. NTLM key file removed mid-run: the index empties within a second (its log line),
 #     then logon_failure (errorCode to the client);
-#     restored: logins work again.
+#     restored: logins work again;
+#  5. NTLM key file broken mid-run: the old table keeps serving, one log line.
 # Client for the logins: spnego_client.py (NTLM, HYBRID_EX).
 . "$(dirname "$0")/interop_lib.sh"
 il_init faults
@@ -103,6 +104,19 @@ mv "$T/keys.away" "$T/keys"
 for _ in $(seq 50); do [ "$(grep -c "keys loaded: 1 entries" "$IL_SERVER_LOG")" -ge 2 ] && break; sleep 0.1; done
 still_serving
 il_ok "key file removed mid-run: logon_failure; restored: logins work"
+
+# A key file that turns unreadable as a key file mid-run (a half-written or
+# mangled edit, not a removal): the index keeps the table it has, says why
+# once, and logins go on.
+cp "$T/keys" "$T/keys.good"
+printf 'this is not a key entry\n' >"$T/keys.bad"
+mv "$T/keys.bad" "$T/keys"
+for _ in $(seq 50); do grep -q "not loaded (line 1: not a key entry); keeping the 1 entries" "$IL_SERVER_LOG" && break; sleep 0.1; done
+grep -q "not loaded (line 1: not a key entry); keeping the 1 entries" "$IL_SERVER_LOG" ||
+    il_fail "no log line for the broken key file"
+still_serving
+mv "$T/keys.good" "$T/keys"
+il_ok "key file broken mid-run: the old table keeps serving, the log says why"
 il_server_stop
 [ "$SRV_RC" = 0 ] || il_fail "server exit $SRV_RC"
 exit 0
