@@ -18,7 +18,7 @@ lib_LTLIBRARIES += libcredssp_pam.la
 libcredssp_pam_la_SOURCES =
 nodist_EXTRA_libcredssp_pam_la_SOURCES = dummy.c
 libcredssp_pam_la_LIBADD = libcssp_pam.la libcssp_handoff.la libcssp_codec.la libcssp_base.la \
-	$(PAM_LIBS) $(KEYUTILS_LIBS) $(GSSAPI_LIBS) $(OPENSSL_LIBS)
+	$(PAM_LIBS) $(KEYUTILS_LIBS) $(GSSAPI_LIBS) $(LIBCRYPTO_LIBS)
 libcredssp_pam_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^credssp_(pam|handoff)_' \
 	-no-undefined -Wl,-z,defs
 
@@ -38,7 +38,7 @@ pam_credssp_pam_credssp_la_SOURCES = \
 	pam_credssp/kerberos.c \
 	pam_credssp/logging.c
 pam_credssp_pam_credssp_la_LIBADD = libcssp_handoff.la libcssp_keys.la libcssp_codec.la \
-	libcssp_base.la $(PAM_LIBS) $(GSSAPI_LIBS) $(OPENSSL_LIBS) $(KEYUTILS_LIBS)
+	libcssp_base.la $(PAM_LIBS) $(GSSAPI_LIBS) $(LIBCRYPTO_LIBS) $(KEYUTILS_LIBS)
 pam_credssp_pam_credssp_la_LDFLAGS = -module -avoid-version -shared -no-undefined \
 	-Wl,-z,defs -Wl,--version-script=$(srcdir)/pam_credssp/pam_credssp.map
 EXTRA_pam_credssp_pam_credssp_la_DEPENDENCIES = $(srcdir)/pam_credssp/pam_credssp.map
