@@ -1,9 +1,9 @@
 # acceptor/ad.mk: Active Directory helpers (owner: ad): the winbind reachability
 # probe for NTLM pass-through and the domain-user account mapping
 # (docs/ACTIVE-DIRECTORY.md, docs/IDENTITY.md).
-libcredssp_core_la_SOURCES += \
+libcssp_engine_la_SOURCES += \
 	acceptor/winbind_probe.c acceptor/winbind_probe.h
-libcredssp_core_la_SOURCES += \
+libcssp_engine_la_SOURCES += \
 	acceptor/account_map.c acceptor/account_map.h \
 	acceptor/account_domain.c acceptor/account_domain.h \
 	acceptor/keytab_check.c acceptor/keytab_check.h

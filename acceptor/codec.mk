@@ -1,7 +1,8 @@
 # acceptor/codec.mk: bounded reader/writer, strict DER, the MS-CSSP codec (owner: codec).
-libcredssp_core_la_SOURCES += \
+libcssp_base_la_SOURCES += \
 	acceptor/buf.c acceptor/buf.h \
 	acceptor/der.c acceptor/der.h \
-	acceptor/utf16.c acceptor/utf16.h \
+	acceptor/utf16.c acceptor/utf16.h
+libcssp_codec_la_SOURCES += \
 	acceptor/tsrequest.c acceptor/tsrequest.h \
 	acceptor/tscred.c acceptor/tscred.h

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "credssp.h"
+#include "credssp_keyfile.h"
 
 #define CSSP_WUR __attribute__((warn_unused_result))
 

@@ -1,5 +1,5 @@
 # acceptor/keyfile.mk: NT hash, smbpasswd-format key files, memfd key file (owner: keyfile).
-libcredssp_core_la_SOURCES += \
+libcssp_keys_la_SOURCES += \
 	acceptor/nthash.c \
 	acceptor/keyfile.c acceptor/keyfile.h \
 	acceptor/keyfile_update.c

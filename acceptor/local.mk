@@ -1,9 +1,12 @@
 # acceptor/local.mk: engine, GSSAPI glue, TLS, secrets, errors (owner: engine).
-libcredssp_core_la_SOURCES += \
+libcssp_base_la_SOURCES += \
 	acceptor/internal.h \
 	acceptor/error.c \
-	acceptor/secret.c acceptor/secret.h \
+	acceptor/secret.c acceptor/secret.h
+libcssp_codec_la_SOURCES += \
 	acceptor/result.c acceptor/result.h \
+	acceptor/rgcred.c acceptor/rgcred.h
+libcssp_engine_la_SOURCES += \
 	acceptor/config.c acceptor/config.h \
 	acceptor/binding.c acceptor/binding.h \
 	acceptor/gss.c acceptor/gss.h \
@@ -15,5 +18,4 @@ libcredssp_core_la_SOURCES += \
 	acceptor/engine_step.c \
 	acceptor/identity.c \
 	acceptor/audit.c \
-	acceptor/driver.c \
-	acceptor/rgcred.c acceptor/rgcred.h
+	acceptor/driver.c

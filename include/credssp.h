@@ -6,8 +6,9 @@
  * (MIT GSSAPI + gss-ntlmssp), the pubKeyAuth binding to the TLS key
  * (MS-CSSP 3.1.5) and the delegated credentials (MS-CSSP 2.2.1.2).
  *
- * One of two installed headers: the PAM side (conversation helper, in-process
- * login, keyring hand-off) is in credssp_pam.h.  Every type is opaque; every
+ * One of three installed headers: the NT hash and the key-file admin calls
+ * are in credssp_keyfile.h (also in libcredssp), the PAM side (conversation
+ * helper, in-process login, keyring hand-off; libcredssp_pam) in credssp_pam.h.  Every type is opaque; every
  * function that can fail returns a credssp_error.  Nothing here ever prints a
  * secret.
  */
@@ -422,27 +423,7 @@ CREDSSP_API void credssp_engine_shutdown(credssp_engine *e);
 CREDSSP_API CREDSSP_WUR credssp_error credssp_drive_fd(credssp_engine *e, int fd,
                                                         unsigned timeout_ms);
 
-/* ------------------------------------------------------------------ */
-/* NT hashes and key files                                             */
-/* ------------------------------------------------------------------ */
-
-/* NT hash = MD4(UTF-16LE(password)) (MS-NLMP 3.3.1 NTOWFv1), through OpenSSL. */
-CREDSSP_API CREDSSP_WUR credssp_error credssp_nt_hash(const char *password_utf8, size_t len,
-                                                       credssp_secret **out);
-/*
- * Add or replace the line for [DOMAIN\]user in an smbpasswd-format key file:
- * atomic (temp file, fsync, rename), locked, mode 0600.  The user name is
- * exact (POSIX names are case-sensitive), the domain case-insensitive.
- * CREDSSP_E_NAME_COLLISION, file unchanged, when another entry's user differs
- * only in case and the domains can meet: gss-ntlmssp matches user names
- * case-insensitively and would take one account's hash for the other.
- */
-CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_set(const char *path, const char *user,
-                                                           const char *domain,
-                                                           const credssp_secret *nt_hash);
-/* Remove the lines for [DOMAIN\]user (user exact); CREDSSP_OK also when there was none. */
-CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_remove(const char *path, const char *user,
-                                                              const char *domain);
+/* NT hashes and the key-file admin calls: credssp_keyfile.h. */
 
 /* NTSTATUS values used in errorCode. */
 #define CREDSSP_STATUS_LOGON_FAILURE       0xC000006Du

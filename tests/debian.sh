@@ -18,7 +18,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-PKGS="libcredssp0 libcredssp-dev libpam-credssp credssp-gateway credssp-tools"
+PKGS="libcredssp0 libcredssp-pam0 libcredssp-dev libpam-credssp credssp-gateway credssp-tools"
 [ "$(id -u)" = 0 ] || { echo "debian.sh: needs root (dpkg, apt-get)"; exit 77; }
 W=$(mktemp -d /tmp/credssp-deb.XXXXXX)
 installed=0

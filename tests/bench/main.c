@@ -25,6 +25,7 @@
 
 #include "bench.h"
 #include "credssp.h"
+#include "credssp_keyfile.h"
 
 #define DEFAULT_N 2000u
 #define DEFAULT_C 16u

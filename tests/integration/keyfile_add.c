@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "credssp.h"
+#include "credssp_keyfile.h"
 
 int
 main(int argc, char **argv)

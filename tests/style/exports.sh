@@ -4,8 +4,10 @@
 # by hand:
 #
 #   libcredssp.so    defined dynamic symbols == every CREDSSP_API declaration
-#                    in include/*.h (a declared function that is not exported,
-#                    or an exported one no installed header declares, fails);
+#                    in include/*.h but credssp_pam.h (a declared function that
+#                    is not exported, or an exported one no installed header
+#                    declares, fails);
+#   libcredssp_pam.so  the same with the declarations of include/credssp_pam.h;
 #   pam_credssp.so   defined dynamic symbols == the pam_sm_* functions defined
 #                    in pam_credssp/*.c == the global list of pam_credssp.map.
 #
@@ -13,13 +15,14 @@
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-.}
 lib=$builddir/.libs/libcredssp.so
+pamlib=$builddir/.libs/libcredssp_pam.so
 mod=$builddir/pam_credssp/.libs/pam_credssp.so
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 status=0
 
 command -v nm >/dev/null 2>&1 || { echo "SKIP: no nm"; exit 77; }
-for f in "$lib" "$mod"; do
+for f in "$lib" "$pamlib" "$mod"; do
     [ -f "$f" ] || { echo "FAIL: $f not built"; exit 1; }
 done
 
@@ -28,11 +31,11 @@ exported() {
     nm -D --defined-only "$1" | awk 'NF == 3 && $2 ~ /^[TtDdBbRrVvWwi]$/ { print $3 }' | sort -u
 }
 
-# Names declared with CREDSSP_API in the installed headers: drop preprocessor
+# Names declared with CREDSSP_API in the given headers: drop preprocessor
 # lines and comments, cut the text into declarations at ';', keep those that
 # carry CREDSSP_API and take the identifier before the first '('.
 declared() {
-    grep -hv '^[[:space:]]*#' "$srcdir"/include/*.h | sed 's,//.*$,,' | tr '\n' ' ' |
+    grep -hv '^[[:space:]]*#' "$@" | sed 's,//.*$,,' | tr '\n' ' ' |
         sed -E 's,/\*([^*]|\*+[^*/])*\*+/, ,g' | tr ';{}' '\n\n\n' | grep -w CREDSSP_API |
         sed -E 's/^.*CREDSSP_API[^(]*[^A-Za-z0-9_(]([A-Za-z_][A-Za-z0-9_]*)[[:space:]]*\(.*$/\1/' |
         sort -u
@@ -54,14 +57,24 @@ compare() {
     fi
 }
 
-declared >"$tmp/declared"
+pamhdr=$srcdir/include/credssp_pam.h
+for h in "$srcdir"/include/*.h; do
+    [ "$h" = "$pamhdr" ] || set -- "$@" "$h"
+done
+declared "$@" >"$tmp/declared"
+declared "$pamhdr" >"$tmp/pam_declared"
 exported "$lib" >"$tmp/lib"
+exported "$pamlib" >"$tmp/pamlib"
 n=$(wc -l <"$tmp/declared")
-if [ "$n" -lt 10 ]; then
-    echo "FAIL: only $n CREDSSP_API declarations found in include/*.h (parser broken?)"
+np=$(wc -l <"$tmp/pam_declared")
+if [ "$n" -lt 10 ] || [ "$np" -lt 5 ]; then
+    echo "FAIL: only $n + $np CREDSSP_API declarations found in include/*.h (parser broken?)"
     exit 1
 fi
-compare "include/*.h (CREDSSP_API)" "$tmp/declared" "libcredssp.so (nm -D)" "$tmp/lib"
+compare "include/*.h but credssp_pam.h (CREDSSP_API)" "$tmp/declared" "libcredssp.so (nm -D)" \
+    "$tmp/lib"
+compare "include/credssp_pam.h (CREDSSP_API)" "$tmp/pam_declared" "libcredssp_pam.so (nm -D)" \
+    "$tmp/pamlib"
 
 grep -hoE '^pam_sm_[a-z_]+[[:space:]]*\(' "$srcdir"/pam_credssp/*.c | tr -d '( \t' | sort -u \
     >"$tmp/pam_defined"
@@ -76,5 +89,5 @@ compare "pam_credssp/*.c (pam_sm_* defined)" "$tmp/pam_defined" "pam_credssp.so 
 compare "pam_credssp/*.c (pam_sm_* defined)" "$tmp/pam_defined" "pam_credssp.map (global)" "$tmp/map"
 
 [ "$status" -eq 0 ] &&
-    echo "exports match the code: libcredssp $n symbols, pam_credssp $(wc -l <"$tmp/mod") symbols"
+    echo "exports match the code: libcredssp $n symbols, libcredssp_pam $np symbols, pam_credssp $(wc -l <"$tmp/mod") symbols"
 exit "$status"

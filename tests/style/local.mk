@@ -6,6 +6,11 @@
 dist_check_SCRIPTS += tests/style/exports.sh
 TESTS += tests/style/exports.sh
 
+# What each shared object links: pam_credssp.so without TLS, GSS acceptor or
+# PAM application; libcredssp.so without libpam.
+dist_check_SCRIPTS += tests/style/module_imports.sh
+TESTS += tests/style/module_imports.sh
+
 # test_error.c checks every code of the error enum; the list is generated
 # from include/credssp.h, never kept by hand.
 BUILT_SOURCES = tests/unit/acceptor/error_list.h
