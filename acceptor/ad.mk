@@ -4,9 +4,11 @@
 libcssp_engine_la_SOURCES += \
 	acceptor/winbind_probe.c acceptor/winbind_probe.h
 libcssp_engine_la_SOURCES += \
-	acceptor/account_map.c acceptor/account_map.h \
-	acceptor/account_domain.c acceptor/account_domain.h \
 	acceptor/keytab_check.c acceptor/keytab_check.h
+# The account mapping is the identity layer pam_credssp runs too: with the keys.
+libcssp_keys_la_SOURCES += \
+	acceptor/account_map.c acceptor/account_map.h \
+	acceptor/account_domain.c acceptor/account_domain.h
 
 # Unit tests of the account mapping (cmocka, a fake NSS lookup).
 check_PROGRAMS += tests/unit/acceptor/test_account_map
