@@ -6,12 +6,16 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include "cert.h"
 #include "frontend.h"
@@ -98,6 +102,30 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
     return build_config(fc, out, &bad);
 }
 
+/* Why the PEM file at path holds no certificate (want_key: no private key); NULL if it does. */
+static const char *
+pem_problem(const char *path, bool want_key)
+{
+    FILE *f = fopen(path, "r");
+    X509 *x = NULL;
+    EVP_PKEY *k = NULL;
+    const char *why = NULL;
+
+    if (f == NULL)
+        return strerror(errno);
+    if (want_key)
+        k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    else
+        x = PEM_read_X509(f, NULL, NULL, NULL);
+    if (k == NULL && x == NULL)
+        why = want_key ? "no PEM private key in it" : "no PEM certificate in it";
+    ERR_clear_error();
+    EVP_PKEY_free(k);
+    X509_free(x);
+    (void)fclose(f);
+    return why;
+}
+
 int
 frontend_reload(const char *prog, const char *cert_file, const char *key_file,
                 struct frontend_config *fc, SSL_CTX **ctx_io, struct cfgref **ref_io)
@@ -116,9 +144,17 @@ frontend_reload(const char *prog, const char *cert_file, const char *key_file,
     else
         ret = CREDSSP_E_CRYPTO;
     if (ret != CREDSSP_OK) {
+        const char *why = pem_problem(cert_file, false);
+        const char *bad_file = cert_file;
+
+        if (why == NULL && (why = pem_problem(key_file, true)) != NULL)
+            bad_file = key_file;
+        if (why == NULL) {
+            bad_file = cert_file;
+            why = "certificate and key do not match";
+        }
         fprintf(stderr, "%s: SIGHUP: reload failed, keeping the current configuration: "
-                        "--cert %s / --key %s: %s\n", prog, cert_file, key_file,
-                credssp_strerror(ret));
+                        "%s: %s\n", prog, bad_file, why);
         goto cleanup;
     }
     if (ref_io != NULL) {

@@ -1,4 +1,5 @@
 # tests/integration/reload.mk: SIGHUP reloads certificate, key, keytab and key
-# file without dropping live sessions (owner: reload).
-dist_check_SCRIPTS += tests/integration/server_reload.sh
-TESTS += tests/integration/server_reload.sh
+# file of both daemons without dropping live sessions (owner: reload).
+RELOAD_TESTS = tests/integration/server_reload.sh tests/integration/gateway_reload.sh
+dist_check_SCRIPTS += $(RELOAD_TESTS)
+TESTS += $(RELOAD_TESTS)
