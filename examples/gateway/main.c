@@ -93,6 +93,8 @@ usage(FILE *f)
 "  --backend-cert PEM      the certificate xrdp must present (pinning)\n"
 "  --cert PEM --key PEM    TLS certificate and key for clients (default: an\n"
 "                          ephemeral self-signed RSA-2048 certificate)\n"
+"                          SIGHUP re-reads them, --keytab and --ntlm-keyfile for\n"
+"                          new connections (live ones keep theirs)\n"
 "  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
 "                          an index (reloaded when it changes or on SIGHUP)\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"

@@ -118,6 +118,8 @@ usage(FILE *f)
 "                          (default " SERVER_DEFAULT_LISTEN ")\n"
 "  --cert PEM --key PEM    TLS certificate and key (default: an ephemeral\n"
 "                          self-signed RSA-2048 certificate, CN = host name)\n"
+"                          SIGHUP re-reads them, --keytab and --ntlm-keyfile for\n"
+"                          new connections (live ones keep theirs)\n"
 "  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
 "                          an index (reloaded when it changes or on SIGHUP)\n"
 "  --ntlm-keyfile-plain    let gss-ntlmssp re-read the file on every login instead\n"
