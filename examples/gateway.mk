@@ -21,6 +21,7 @@ examples_credssp_gateway_SOURCES = \
 	examples/gateway/audit.c examples/gateway/audit.h \
 	examples/server/x224.c examples/server/x224.h \
 	examples/server/frontend.c examples/server/frontend.h \
+	examples/server/cfgref.c examples/server/cfgref.h \
 	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
 	examples/server/steppool.c examples/server/steppool.h \
 	examples/server/ad_opts.c examples/server/ad_opts.h \

@@ -10,6 +10,7 @@ examples_credssp_server_SOURCES = \
 	examples/server/cert.c examples/server/cert.h \
 	examples/server/tlsonly.c examples/server/tlsonly.h \
 	examples/server/frontend.c examples/server/frontend.h \
+	examples/server/cfgref.c examples/server/cfgref.h \
 	examples/server/admission.c examples/server/admission_opts.c examples/server/admission.h \
 	examples/server/ad_opts.c examples/server/ad_opts.h \
 	examples/server/pamjob.c examples/server/pamjob.h \

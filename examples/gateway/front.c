@@ -163,7 +163,8 @@ x224_input(struct gw_conn *c)
     }
     if (ret == CREDSSP_OK) {
         c->rep.protocol = x224_protocol_name(c->ans.selected);
-        ret = credssp_engine_new(c->gw->cfg, CREDSSP_TLS_ENGINE, &c->eng);
+        c->cfg_ref = cfgref_take(c->gw->cfg_ref);
+        ret = credssp_engine_new(cfgref_config(c->cfg_ref), CREDSSP_TLS_ENGINE, &c->eng);
     }
     if (ret == CREDSSP_OK)
         ret = credssp_engine_set_peer(c->eng, c->rep.peer);

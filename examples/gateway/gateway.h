@@ -24,6 +24,7 @@
 
 #include "ad_opts.h"
 #include "admission.h"
+#include "cfgref.h"
 #include "credssp.h"
 #include "x224.h"
 
@@ -83,8 +84,9 @@ struct step_pool;
 struct gateway {
     struct gw_opts opt;
     struct gw_backend backend;
-    credssp_config *cfg;
-    SSL_CTX *front_ctx;           /* owned; also given to cfg */
+    credssp_config *cfg;          /* the current one (cfg_ref's) */
+    struct cfgref *cfg_ref;       /* our reference to it; SIGHUP swaps it (cfgref.h) */
+    SSL_CTX *front_ctx;           /* owned; also given to cfg; SIGHUP swaps it */
     SSL_CTX *back_ctx;            /* TLS client context toward xrdp */
     X509 *back_pin;               /* --backend-cert, or NULL */
     struct x224_policy policy;
@@ -108,5 +110,11 @@ struct gw_watch {
 
 /* Milliseconds on CLOCK_MONOTONIC (the clock the engine deadline uses). */
 uint64_t gw_now_ms(void);
+/*
+ * SIGHUP (main.c): rebuild the front TLS context and acceptor configuration
+ * from the same options; new connections get them, live ones keep theirs.
+ * 0 = swapped, -1 = the current ones kept (a line on stderr says why).
+ */
+int gw_reload(struct gateway *gw);
 
 #endif /* CSSP_GATEWAY_H */

@@ -119,17 +119,22 @@ reap(struct gateway *gw)
     }
 }
 
-/* SIGTERM / SIGINT: stop accepting, end every connection now. */
+/* SIGHUP: reload; SIGTERM / SIGINT: stop accepting, end every connection now. */
 static void
-shutdown_all(struct gateway *gw, struct listener *l, int sfd)
+on_signals(struct gateway *gw, struct listener *l, int sfd)
 {
     struct signalfd_siginfo si;
 
-    while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+    while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        if (si.ssi_signo == SIGHUP) {
+            (void)gw_reload(gw);
+            continue;
+        }
         fprintf(stderr, GW_NAME ": signal %u, shutting down\n", si.ssi_signo);
-    listener_close(gw, l);
-    for (struct gw_conn *c = gw->conns; c != NULL; c = gw_conn_next(c))
-        gw_conn_abort(c, "shutdown");
+        listener_close(gw, l);
+        for (struct gw_conn *c = gw->conns; c != NULL; c = gw_conn_next(c))
+            gw_conn_abort(c, "shutdown");
+    }
 }
 
 /* Dispatch one event. */
@@ -143,7 +148,7 @@ dispatch(struct gateway *gw, struct listener *l, int sfd, const struct epoll_eve
         accept_some(gw, l);
         break;
     case GW_WATCH_SIGNAL:
-        shutdown_all(gw, l, sfd);
+        on_signals(gw, l, sfd);
         break;
     case GW_WATCH_FRONT:
         gw_conn_on_front(w->ptr, ev->events);
@@ -182,6 +187,7 @@ gw_loop_run(struct gateway *gw, int listen_fd)
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGHUP);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
         goto cleanup;
     (void)signal(SIGPIPE, SIG_IGN);

@@ -1,7 +1,7 @@
 /*
  * loop.h - the single-threaded epoll loop of credssp-gateway: listening
- * socket, signalfd (SIGTERM / SIGINT), per connection the client socket, the
- * xrdp socket and a timerfd (session.c).
+ * socket, signalfd (SIGTERM / SIGINT; SIGHUP reloads), per connection the
+ * client socket, the xrdp socket and a timerfd (session.c).
  */
 #ifndef CSSP_GATEWAY_LOOP_H
 #define CSSP_GATEWAY_LOOP_H

@@ -93,6 +93,8 @@ usage(FILE *f)
 "  --backend-cert PEM      the certificate xrdp must present (pinning)\n"
 "  --cert PEM --key PEM    TLS certificate and key for clients (default: an\n"
 "                          ephemeral self-signed RSA-2048 certificate)\n"
+"                          SIGHUP re-reads them, --keytab and --ntlm-keyfile for\n"
+"                          new connections (live ones keep theirs)\n"
 "  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
 "                          an index (reloaded when it changes or on SIGHUP)\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
@@ -290,23 +292,54 @@ check_args(int argc, char **argv)
     return parse_args(argc, argv, &scratch);
 }
 
-/* Build and prepare the shared acceptor configuration. */
+/* The acceptor settings from the options (the TLS context is gw's current one). */
+static void
+fill_frontend(const struct gateway *gw, struct frontend_config *fc)
+{
+    const struct gw_opts *o = &gw->opt;
+
+    memset(fc, 0, sizeof(*fc));
+    fc->ssl_ctx = gw->front_ctx;
+    fc->keytab = o->keytab;
+    fc->ntlm_keyfile = o->ntlm_keyfile;
+    fc->min_version = o->min_version;
+    /* Every type is accepted by the engine; admit.c applies the gateway's policy. */
+    fc->cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
+                     CREDSSP_CRED_RESTRICTED_ADMIN | CREDSSP_CRED_REMOTE_GUARD;
+    fc->timeout_ms = o->timeout_ms;
+}
+
+/* Build and prepare the shared acceptor configuration, held by gw->cfg_ref. */
 static credssp_error
 make_config(struct gateway *gw)
 {
-    const struct gw_opts *o = &gw->opt;
-    struct frontend_config fc = {
-        .ssl_ctx = gw->front_ctx,
-        .keytab = o->keytab,
-        .ntlm_keyfile = o->ntlm_keyfile,
-        .min_version = o->min_version,
-        /* Every type is accepted by the engine; admit.c applies the gateway's policy. */
-        .cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
-                      CREDSSP_CRED_RESTRICTED_ADMIN | CREDSSP_CRED_REMOTE_GUARD,
-        .timeout_ms = o->timeout_ms,
-    };
+    struct frontend_config fc;
+    credssp_error ret;
 
-    return frontend_make_config(&fc, &gw->cfg);
+    fill_frontend(gw, &fc);
+    ret = frontend_make_config(&fc, &gw->cfg);
+    if (ret != CREDSSP_OK)
+        return ret;
+    gw->cfg_ref = cfgref_new(gw->cfg);
+    if (gw->cfg_ref == NULL) {
+        credssp_config_free(gw->cfg);
+        gw->cfg = NULL;
+        return CREDSSP_E_NOMEM;
+    }
+    return CREDSSP_OK;
+}
+
+int
+gw_reload(struct gateway *gw)
+{
+    struct frontend_config fc;
+    int rc;
+
+    fill_frontend(gw, &fc);
+    rc = frontend_reload(GW_NAME, gw->opt.cert_file, gw->opt.key_file, &fc, &gw->front_ctx,
+                         &gw->cfg_ref);
+    gw->cfg = cfgref_config(gw->cfg_ref);
+    return rc;
 }
 
 /* TLS contexts (both sides), capture file, acceptor configuration. */
@@ -361,7 +394,7 @@ setup(struct gateway *gw)
 static void
 teardown(struct gateway *gw)
 {
-    credssp_config_free(gw->cfg);
+    cfgref_drop(gw->cfg_ref);
     SSL_CTX_free(gw->front_ctx);
     SSL_CTX_free(gw->back_ctx);
     X509_free(gw->back_pin);
@@ -378,6 +411,7 @@ main(int argc, char **argv)
 
     memset(&gw, 0, sizeof(gw));
     gw.epfd = -1;
+    frontend_block_sighup();                    /* loop.c reads it from its signalfd */
     gw.capture_fd = -1;
     if (conffile_apply(GW_NAME, long_opts, check_args, &argc, &argv) != 0)
         return 2;

@@ -503,6 +503,7 @@ gw_conn_free(struct gw_conn *c)
     if (c->tfd >= 0)
         (void)close(c->tfd);
     credssp_engine_free(c->eng);
+    cfgref_drop(c->cfg_ref);
     backtls_free(c->btls);
     gw_inject_drop(c, false);
     gw_queue_free(&c->up);

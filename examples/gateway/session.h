@@ -74,6 +74,7 @@ struct gw_conn {
     struct x224_cr xcr;
     struct x224_answer ans;
     credssp_engine *eng;
+    struct cfgref *cfg_ref;       /* the config eng borrows, until it is freed */
 
     credssp_secret *inject;       /* password or token: wiped once the Client Info left */
     char local_user[GW_USER_MAX];

@@ -92,6 +92,7 @@ struct conn {
     struct x224_cr cr;
     struct x224_answer ans;
     credssp_engine *eng;
+    struct cfgref *cfg_ref;        /* the config eng borrows, until it is freed */
     struct tlsonly *tls;
     struct outq out;
     uint8_t *app;                     /* --ending mcs: decrypted bytes after CredSSP (wiped) */
@@ -866,7 +867,8 @@ start_security(struct conn *c)
 
     if (c->srv->opt.tls_only)
         return tlsonly_new(c->srv->ssl_ctx, &c->tls);
-    ret = credssp_engine_new(c->srv->cfg, CREDSSP_TLS_ENGINE, &c->eng);
+    c->cfg_ref = cfgref_take(c->srv->cfg_ref);
+    ret = credssp_engine_new(cfgref_config(c->cfg_ref), CREDSSP_TLS_ENGINE, &c->eng);
     if (ret != CREDSSP_OK)
         return ret;
     ret = credssp_engine_set_peer(c->eng, c->rep.peer);
@@ -1243,6 +1245,7 @@ conn_free(struct conn *c)
         (void)epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->pam_efd, NULL);
     pam_job_release(c->pam);
     credssp_engine_free(c->eng);
+    cfgref_drop(c->cfg_ref);
     tlsonly_free(c->tls);
     free(c->out.buf);
     OPENSSL_clear_free(c->app, c->app_cap);

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "cert.h"
 #include "frontend.h"
 
 #define LISTEN_BACKLOG SOMAXCONN   /* bursts of 1,000 connects (docs/PERFORMANCE.md) */
@@ -33,32 +39,19 @@ frontend_log_stderr(void *userdata, int level, const char *msg)
             line);
 }
 
-/* The config whose NTLM key index SIGHUP reloads (one per process). */
-static const credssp_config *sighup_cfg;
-
-static void
-on_sighup(int sig)
+void
+frontend_block_sighup(void)
 {
-    (void)sig;
-    (void)credssp_config_reload_ntlm_keyfile(sighup_cfg);   /* async-signal-safe */
+    sigset_t mask;
+
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGHUP);
+    (void)pthread_sigmask(SIG_BLOCK, &mask, NULL);
 }
 
-/* SIGHUP: reload the key index on the library's thread; the event loop never waits. */
-static void
-reload_keys_on_sighup(const credssp_config *cfg)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_sighup;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sighup_cfg = cfg;
-    (void)sigaction(SIGHUP, &sa, NULL);
-}
-
-credssp_error
-frontend_make_config(const struct frontend_config *fc, credssp_config **out)
+/* Build and prepare a config; *bad names the file of a failed step. */
+static credssp_error
+build_config(const struct frontend_config *fc, credssp_config **out, const char **bad)
 {
     credssp_config *cfg = NULL;
     credssp_error ret;
@@ -75,11 +68,16 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
      */
     SSL_CTX_set_options(fc->ssl_ctx, SSL_OP_CLEANSE_PLAINTEXT);
     ret = credssp_config_set_ssl_ctx(cfg, fc->ssl_ctx);
+    *bad = fc->keytab;
     if (ret == CREDSSP_OK && fc->keytab != NULL)
         ret = credssp_config_set_keytab(cfg, fc->keytab);
+    if (ret == CREDSSP_OK)
+        *bad = fc->ntlm_keyfile;
     if (ret == CREDSSP_OK && fc->ntlm_keyfile != NULL)
         ret = fc->ntlm_keyfile_plain ? credssp_config_set_ntlm_keyfile(cfg, fc->ntlm_keyfile)
                                      : credssp_config_set_ntlm_keyfile_indexed(cfg, fc->ntlm_keyfile);
+    if (ret == CREDSSP_OK)
+        *bad = NULL;
     if (ret == CREDSSP_OK)
         ret = credssp_config_set_min_version(cfg, fc->min_version);
     if (ret == CREDSSP_OK)
@@ -93,9 +91,98 @@ frontend_make_config(const struct frontend_config *fc, credssp_config **out)
         return ret;
     }
     *out = cfg;
-    if (fc->ntlm_keyfile != NULL && !fc->ntlm_keyfile_plain)
-        reload_keys_on_sighup(cfg);
     return CREDSSP_OK;
+}
+
+credssp_error
+frontend_make_config(const struct frontend_config *fc, credssp_config **out)
+{
+    const char *bad = NULL;
+
+    return build_config(fc, out, &bad);
+}
+
+/* Why the PEM file at path holds no certificate (want_key: no private key); NULL if it does. */
+static const char *
+pem_problem(const char *path, bool want_key)
+{
+    FILE *f = fopen(path, "r");
+    X509 *x = NULL;
+    EVP_PKEY *k = NULL;
+    const char *why = NULL;
+
+    if (f == NULL)
+        return strerror(errno);
+    if (want_key)
+        k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    else
+        x = PEM_read_X509(f, NULL, NULL, NULL);
+    if (k == NULL && x == NULL)
+        why = want_key ? "no PEM private key in it" : "no PEM certificate in it";
+    ERR_clear_error();
+    EVP_PKEY_free(k);
+    X509_free(x);
+    (void)fclose(f);
+    return why;
+}
+
+int
+frontend_reload(const char *prog, const char *cert_file, const char *key_file,
+                struct frontend_config *fc, SSL_CTX **ctx_io, struct cfgref **ref_io)
+{
+    SSL_CTX *ctx = NULL;
+    credssp_config *cfg = NULL;
+    struct cfgref *ref = NULL;
+    const char *bad = NULL;
+    credssp_error ret = CREDSSP_OK;
+    int rc = -1;
+
+    if (cert_file != NULL)
+        ret = cert_make_ssl_ctx(cert_file, key_file, &ctx);
+    else if (SSL_CTX_up_ref(*ctx_io) == 1)     /* ephemeral: keep the one we have */
+        ctx = *ctx_io;
+    else
+        ret = CREDSSP_E_CRYPTO;
+    if (ret != CREDSSP_OK) {
+        const char *why = pem_problem(cert_file, false);
+        const char *bad_file = cert_file;
+
+        if (why == NULL && (why = pem_problem(key_file, true)) != NULL)
+            bad_file = key_file;
+        if (why == NULL) {
+            bad_file = cert_file;
+            why = "certificate and key do not match";
+        }
+        fprintf(stderr, "%s: SIGHUP: reload failed, keeping the current configuration: "
+                        "%s: %s\n", prog, bad_file, why);
+        goto cleanup;
+    }
+    if (ref_io != NULL) {
+        fc->ssl_ctx = ctx;
+        ret = build_config(fc, &cfg, &bad);
+        if (ret == CREDSSP_OK && (ref = cfgref_new(cfg)) == NULL)
+            ret = CREDSSP_E_NOMEM;
+        if (ret != CREDSSP_OK) {
+            fprintf(stderr, "%s: SIGHUP: reload failed, keeping the current configuration: "
+                            "%s: %s (%s)\n", prog, bad != NULL ? bad : "acceptor settings",
+                    credssp_strerror(ret), credssp_error_name(ret));
+            goto cleanup;
+        }
+        cfg = NULL;
+        cfgref_drop(*ref_io);                  /* live connections keep theirs */
+        *ref_io = ref;
+    }
+    SSL_CTX_free(*ctx_io);
+    *ctx_io = ctx;
+    ctx = NULL;
+    rc = 0;
+    fprintf(stderr, "%s: SIGHUP: certificate, key, keytab and key file reloaded\n", prog);
+cleanup:
+    if (rc != 0 && ref_io != NULL && *ref_io != NULL)
+        (void)credssp_config_reload_ntlm_keyfile(cfgref_config(*ref_io));
+    credssp_config_free(cfg);
+    SSL_CTX_free(ctx);
+    return rc;
 }
 
 /*

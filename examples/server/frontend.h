@@ -10,6 +10,7 @@
 
 #include <openssl/ssl.h>
 
+#include "cfgref.h"
 #include "credssp.h"
 
 struct frontend_config {
@@ -24,11 +25,25 @@ struct frontend_config {
 
 /* Library audit lines on stderr, control characters neutralised. */
 void frontend_log_stderr(void *userdata, int level, const char *msg);
-/*
- * Build and prepare the shared acceptor configuration.  An indexed NTLM key
- * file is reloaded on SIGHUP (a handler that asks the library's reload thread).
- */
+/* Build and prepare the shared acceptor configuration. */
 credssp_error frontend_make_config(const struct frontend_config *fc, credssp_config **out);
+/*
+ * Block SIGHUP in the calling thread (call first thing in main, before any
+ * thread starts, so every thread inherits it): the event loop reads it from
+ * its signalfd and calls frontend_reload.
+ */
+void frontend_block_sighup(void);
+/*
+ * SIGHUP: build a new TLS context from cert_file / key_file (NULL: keep the
+ * ephemeral one) and, unless ref_io is NULL (TLS only), a new acceptor
+ * configuration from fc (its ssl_ctx is replaced; keytab and NTLM key file
+ * re-read).  On success *ctx_io and *ref_io are replaced: connections in
+ * progress keep their references to the old ones.  On failure nothing
+ * changes but the current config's NTLM key index is reloaded, and one line
+ * on stderr names the file and the reason.  0 = swapped, -1 = kept.
+ */
+int frontend_reload(const char *prog, const char *cert_file, const char *key_file,
+                    struct frontend_config *fc, SSL_CTX **ctx_io, struct cfgref **ref_io);
 /*
  * Open a nonblocking listening socket on "HOST:PORT" or "[V6]:PORT" (the first
  * address that binds, SOMAXCONN backlog); *port_out is the bound port (for

@@ -3,8 +3,8 @@
  *
  * One thread, nonblocking sockets, level-triggered epoll(7).  Events carry a
  * struct watch (server.h) naming what became ready: the listening socket, the
- * signalfd (SIGTERM / SIGINT: clean shutdown), a connection socket or a
- * connection's deadline timerfd.  Connections closed while handling a batch
+ * signalfd (SIGTERM / SIGINT: clean shutdown; SIGHUP: reload), a connection
+ * socket or a connection's deadline timerfd.  Connections closed while handling a batch
  * are freed after the batch, so no event of the same batch can reach freed
  * memory.  Admission control (admission.c) accepts, refuses or displaces;
  * the listener never leaves the epoll set for lack of room; at
@@ -214,15 +214,29 @@ steps_collect(struct server *srv)
 
 /* SIGTERM / SIGINT: stop accepting, end every connection now. */
 static void
-shutdown_all(struct server *srv, struct listener *l, int sfd)
+shutdown_all(struct server *srv, struct listener *l)
 {
-    struct signalfd_siginfo si;
-
-    while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-        fprintf(stderr, "credssp-server: signal %u, shutting down\n", si.ssi_signo);
     listener_close(srv, l);
     for (struct conn *c = srv->conns; c != NULL; c = conn_next(c))
         conn_abort(c, "shutdown");
+}
+
+/* SIGHUP: reload here and in the --workers processes; else shut down. */
+static void
+on_signals(struct server *srv, struct listener *l, int sfd, const pid_t *kids, unsigned n_kids)
+{
+    struct signalfd_siginfo si;
+
+    while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        if (si.ssi_signo == SIGHUP) {
+            for (unsigned i = 0; i < n_kids; i++)
+                (void)kill(kids[i], SIGHUP);
+            (void)server_reload(srv);
+            continue;
+        }
+        fprintf(stderr, "credssp-server: signal %u, shutting down\n", si.ssi_signo);
+        shutdown_all(srv, l);
+    }
 }
 
 /* Serve. */
@@ -246,6 +260,7 @@ loop_run(struct server *srv, int listen_fd)
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGHUP);
     if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
         goto cleanup;
     (void)signal(SIGPIPE, SIG_IGN);
@@ -281,7 +296,7 @@ loop_run(struct server *srv, int listen_fd)
                 accept_some(srv, &l);
                 break;
             case WATCH_SIGNAL:
-                shutdown_all(srv, &l, sfd);
+                on_signals(srv, &l, sfd, kids, n_kids);
                 break;
             case WATCH_CONN:
                 conn_on_io(w->ptr, evs[i].events);

@@ -1,6 +1,7 @@
 /*
  * loop.h - the single-threaded epoll loop of credssp-server: listening
- * socket, signalfd for SIGTERM / SIGINT, one socket + one timerfd per
+ * socket, signalfd for SIGTERM / SIGINT (shutdown) and SIGHUP (reload,
+ * forwarded to the --workers processes), one socket + one timerfd per
  * connection (conn.c), a cap on concurrent connections.
  */
 #ifndef CSSP_EXAMPLE_LOOP_H

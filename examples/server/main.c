@@ -118,6 +118,8 @@ usage(FILE *f)
 "                          (default " SERVER_DEFAULT_LISTEN ")\n"
 "  --cert PEM --key PEM    TLS certificate and key (default: an ephemeral\n"
 "                          self-signed RSA-2048 certificate, CN = host name)\n"
+"                          SIGHUP re-reads them, --keytab and --ntlm-keyfile for\n"
+"                          new connections (live ones keep theirs)\n"
 "  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
 "                          an index (reloaded when it changes or on SIGHUP)\n"
 "  --ntlm-keyfile-plain    let gss-ntlmssp re-read the file on every login instead\n"
@@ -410,24 +412,45 @@ check_keytab(const struct server_opts *o)
         fprintf(stderr, "credssp-server: warning: %s\n", why);
 }
 
+/* The acceptor settings from the options (the TLS context is srv's current one). */
+static void
+fill_frontend(const struct server *srv, struct frontend_config *fc)
+{
+    const struct server_opts *o = &srv->opt;
+
+    memset(fc, 0, sizeof(*fc));
+    fc->ssl_ctx = srv->ssl_ctx;
+    fc->keytab = o->keytab;
+    fc->ntlm_keyfile = o->ntlm_keyfile;
+    fc->ntlm_keyfile_plain = o->ntlm_keyfile_plain;
+    fc->min_version = o->min_version;
+    fc->cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
+                     (o->allow_restricted_admin ? CREDSSP_CRED_RESTRICTED_ADMIN : 0) |
+                     (o->allow_remote_guard ? CREDSSP_CRED_REMOTE_GUARD : 0);
+    fc->timeout_ms = o->timeout_ms;
+}
+
 /* Build and prepare the shared acceptor configuration. */
 static credssp_error
 make_config(struct server *srv)
 {
-    const struct server_opts *o = &srv->opt;
-    struct frontend_config fc = {
-        .ssl_ctx = srv->ssl_ctx,
-        .keytab = o->keytab,
-        .ntlm_keyfile = o->ntlm_keyfile,
-        .ntlm_keyfile_plain = o->ntlm_keyfile_plain,
-        .min_version = o->min_version,
-        .cred_types = CREDSSP_CRED_PASSWORD | CREDSSP_CRED_SMARTCARD |
-                      (o->allow_restricted_admin ? CREDSSP_CRED_RESTRICTED_ADMIN : 0) |
-                      (o->allow_remote_guard ? CREDSSP_CRED_REMOTE_GUARD : 0),
-        .timeout_ms = o->timeout_ms,
-    };
+    struct frontend_config fc;
 
+    fill_frontend(srv, &fc);
     return frontend_make_config(&fc, &srv->cfg);
+}
+
+int
+server_reload(struct server *srv)
+{
+    struct frontend_config fc;
+    int rc;
+
+    fill_frontend(srv, &fc);
+    rc = frontend_reload("credssp-server", srv->opt.cert_file, srv->opt.key_file, &fc,
+                         &srv->ssl_ctx, srv->opt.tls_only ? NULL : &srv->cfg_ref);
+    srv->cfg = cfgref_config(srv->cfg_ref);
+    return rc;
 }
 
 int
@@ -440,6 +463,7 @@ main(int argc, char **argv)
 
     memset(&srv, 0, sizeof(srv));
     srv.epfd = -1;
+    frontend_block_sighup();                    /* loop.c reads it from its signalfd */
     if (conffile_apply("credssp-server", long_opts, check_args, &argc, &argv) != 0)
         return 2;
     rc = parse_args(argc, argv, &srv.opt);
@@ -469,9 +493,15 @@ main(int argc, char **argv)
             SSL_CTX_free(srv.ssl_ctx);
             return 1;
         }
+        srv.cfg_ref = cfgref_new(srv.cfg);
+        if (srv.cfg_ref == NULL) {
+            credssp_config_free(srv.cfg);
+            SSL_CTX_free(srv.ssl_ctx);
+            return 1;
+        }
     }
     if (loop_listen(srv.opt.listen, &lfd, &port) != 0) {
-        credssp_config_free(srv.cfg);
+        cfgref_drop(srv.cfg_ref);
         SSL_CTX_free(srv.ssl_ctx);
         return 1;
     }
@@ -481,7 +511,7 @@ main(int argc, char **argv)
         fprintf(stderr, "credssp-server: cannot write %s: %s\n", srv.opt.port_file,
                 strerror(errno));
         (void)close(lfd);
-        credssp_config_free(srv.cfg);
+        cfgref_drop(srv.cfg_ref);
         SSL_CTX_free(srv.ssl_ctx);
         return 1;
     }
@@ -490,7 +520,7 @@ main(int argc, char **argv)
             CREDSSP_OK) {
         fprintf(stderr, "credssp-server: cannot start the PAM workers\n");
         (void)close(lfd);
-        credssp_config_free(srv.cfg);
+        cfgref_drop(srv.cfg_ref);
         SSL_CTX_free(srv.ssl_ctx);
         return 1;
     }
@@ -502,7 +532,7 @@ main(int argc, char **argv)
             fprintf(stderr, "credssp-server: %u PAM worker(s) still inside a module at exit\n",
                     hung);
     }
-    credssp_config_free(srv.cfg);
+    cfgref_drop(srv.cfg_ref);
     SSL_CTX_free(srv.ssl_ctx);
     return rc;
 }

@@ -21,6 +21,7 @@
 
 #include "ad_opts.h"
 #include "admission.h"
+#include "cfgref.h"
 #include "credssp.h"
 #include "x224.h"
 
@@ -82,8 +83,9 @@ struct step_pool;
 
 struct server {
     struct server_opts opt;
-    credssp_config *cfg;           /* NULL in --tls-only mode */
-    SSL_CTX *ssl_ctx;              /* owned */
+    credssp_config *cfg;           /* the current one (cfg_ref's); NULL in --tls-only mode */
+    struct cfgref *cfg_ref;        /* our reference to it; SIGHUP swaps it (cfgref.h) */
+    SSL_CTX *ssl_ctx;              /* owned; SIGHUP swaps it */
     struct x224_policy policy;
     int epfd;
     struct conn *conns;            /* active connections (doubly linked) */
@@ -106,5 +108,11 @@ struct watch {
 uint64_t server_now_ms(void);
 /* Name of an ending for reports and --help. */
 const char *server_ending_name(enum server_ending e);
+/*
+ * SIGHUP (main.c): rebuild the TLS context and acceptor configuration from
+ * the same options; new connections get them, live ones keep theirs.
+ * 0 = swapped, -1 = the current ones kept (a line on stderr says why).
+ */
+int server_reload(struct server *srv);
 
 #endif /* CSSP_EXAMPLE_SERVER_H */

@@ -22,6 +22,7 @@ Output: one "key: value" line per step on stdout.  Exit status:
 token-in / token-out TLS loop (the Python library used for WinRM, over
 HTTP): after the handshake (our Finished) they wait for a server record
 before the first TSRequest.  --tls-max 1.2 caps the client's TLS version.
+--pause-until FILE holds the connection after the handshake (server_reload.sh).
 """
 import argparse
 import hashlib
@@ -224,7 +225,16 @@ def run(args):
         if not ready:
             raise Fail(6, "server sent nothing after our Finished")
         print("server_record_after_finished: yes")
-    spk = subject_public_key(tls.getpeercert(binary_form=True))
+    der = tls.getpeercert(binary_form=True)
+    print("cert_sha256: %s" % hashlib.sha256(der).hexdigest(), flush=True)
+    if args.pause_until:
+        # Hold the connection after the TLS handshake until the file appears.
+        deadline = time.monotonic() + 30
+        while not os.path.exists(args.pause_until):
+            if time.monotonic() > deadline:
+                raise Fail(1, "--pause-until: %s never appeared" % args.pause_until)
+            time.sleep(0.05)
+    spk = subject_public_key(der)
     nonce = os.urandom(32)
     gctx = make_context(args.mech, args.target)
 
@@ -334,6 +344,9 @@ def make_parser():
                    help="after the handshake wait for a server record before the first "
                         "TSRequest (exit 6 when none comes)")
     p.add_argument("--tls-max", choices=("1.2", "1.3"), default="1.3")
+    p.add_argument("--pause-until", metavar="FILE",
+                   help="after the TLS handshake (cert_sha256 printed) wait until FILE "
+                        "exists (at most 30 s) before the first TSRequest")
     return p
 
 
