@@ -7,22 +7,14 @@
  * drops it; a reload builds a new snapshot without the lock and swaps the
  * pointer.  The file bytes and candidate records hold hashes: they are wiped.
  *
- * fork(): the watcher thread does not exist in the child.  A pthread_atfork
- * handler takes every index's locks around the fork, so the child never
- * inherits one held by the watcher; a child that goes on serving calls
- * cssp_keyindex_after_fork() (credssp_config_after_fork), which gives it its
- * own wake-up eventfd and its own watcher.  Only the process that started a
- * watcher joins it.
+ * The watcher thread and the fork handling are in keyindex_watch.c.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -32,19 +24,10 @@
 #include "buf.h"
 #include "config.h"
 #include "keyfile.h"
-#include "keyindex.h"
+#include "keyindex_int.h"
 
 #define NO_RECORD UINT32_MAX
 #define WHY_LEN 160u
-
-/* Identity of a file version: any edit or replacement changes one of these. */
-struct file_id {
-    bool valid;
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime, ctime;
-};
 
 struct record {
     uint32_t off, len;  /* the fgets record in snapshot.data */
@@ -63,72 +46,6 @@ struct snapshot {
     struct file_id id;
 };
 
-struct cssp_keyindex {
-    const struct credssp_config *cfg;  /* log sink only */
-    char *path;
-    pthread_mutex_t lock;              /* cur, refs, stop */
-    pthread_mutex_t reload_lock;       /* one reload at a time */
-    struct snapshot *cur;
-    struct file_id failed;             /* under reload_lock: last state that did not load */
-    bool have_failed;                  /* (invalid id: the file was missing) */
-    int wake_fd;                       /* eventfd: reload request or stop */
-    bool stop, thread_started;
-    pid_t thread_pid;                  /* the process the watcher runs in */
-    pthread_t thread;
-    struct cssp_keyindex *reg_next;    /* every open index (fork handlers) */
-};
-
-static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct cssp_keyindex *reg_head;
-static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
-
-/* Around fork(): no index lock may be held by another thread at the fork. */
-static void
-fork_prepare(void)
-{
-    pthread_mutex_lock(&reg_lock);
-    for (struct cssp_keyindex *ix = reg_head; ix != NULL; ix = ix->reg_next) {
-        pthread_mutex_lock(&ix->reload_lock);
-        pthread_mutex_lock(&ix->lock);
-    }
-}
-
-static void
-fork_release(void)
-{
-    for (struct cssp_keyindex *ix = reg_head; ix != NULL; ix = ix->reg_next) {
-        pthread_mutex_unlock(&ix->lock);
-        pthread_mutex_unlock(&ix->reload_lock);
-    }
-    pthread_mutex_unlock(&reg_lock);
-}
-
-static void
-reg_init(void)
-{
-    (void)pthread_atfork(fork_prepare, fork_release, fork_release);
-}
-
-/* Add to / remove from the list the fork handlers walk. */
-static void
-reg_update(struct cssp_keyindex *ix, bool add)
-{
-    pthread_once(&reg_once, reg_init);
-    pthread_mutex_lock(&reg_lock);
-    if (add) {
-        ix->reg_next = reg_head;
-        reg_head = ix;
-    } else {
-        for (struct cssp_keyindex **pp = &reg_head; *pp != NULL; pp = &(*pp)->reg_next)
-            if (*pp == ix) {
-                *pp = ix->reg_next;
-                break;
-            }
-    }
-    pthread_mutex_unlock(&reg_lock);
-}
-
-/* FNV-1a of the name folded to ASCII lower case: keyfile.c's equal names collide. */
 static uint32_t
 fold_hash(const char *s, size_t n)
 {
@@ -421,8 +338,8 @@ cleanup:
 }
 
 /* Has the file changed since the table in use (or the last failed attempt)? */
-static bool
-file_changed(struct cssp_keyindex *ix)
+bool
+cssp_keyindex_file_changed(struct cssp_keyindex *ix)
 {
     struct file_id now = current_id(ix->path);
     struct snapshot *s = snapshot_get(ix);
@@ -435,64 +352,6 @@ file_changed(struct cssp_keyindex *ix)
         changed = false;
     pthread_mutex_unlock(&ix->reload_lock);
     return changed;
-}
-
-static void *
-watch_main(void *arg)
-{
-    struct cssp_keyindex *ix = arg;
-    sigset_t all;
-
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
-    for (;;) {
-        struct pollfd p = { .fd = ix->wake_fd, .events = POLLIN };
-        uint64_t v;
-        bool stop, asked;
-        int n = poll(&p, 1, CSSP_KEYINDEX_POLL_MS);
-
-        asked = n > 0 && read(ix->wake_fd, &v, sizeof(v)) == (ssize_t)sizeof(v);
-        pthread_mutex_lock(&ix->lock);
-        stop = ix->stop;
-        pthread_mutex_unlock(&ix->lock);
-        if (stop)
-            break;
-        if (asked) {
-            /* An explicit request always retries, and says why again. */
-            pthread_mutex_lock(&ix->reload_lock);
-            ix->have_failed = false;
-            pthread_mutex_unlock(&ix->reload_lock);
-        }
-        if (asked || file_changed(ix))
-            if (cssp_keyindex_reload(ix) != CREDSSP_OK)
-                continue;   /* logged; the old table stays */
-    }
-    return NULL;
-}
-
-/* A wake-up eventfd and a watcher thread of this process. */
-static credssp_error
-start_watcher(struct cssp_keyindex *ix)
-{
-    ix->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (ix->wake_fd < 0 || pthread_create(&ix->thread, NULL, watch_main, ix) != 0)
-        return CREDSSP_E_INTERNAL;
-    ix->thread_started = true;
-    ix->thread_pid = getpid();
-    return CREDSSP_OK;
-}
-
-credssp_error
-cssp_keyindex_after_fork(struct cssp_keyindex *ix)
-{
-    if (ix == NULL || (ix->thread_started && ix->thread_pid == getpid()))
-        return CREDSSP_OK;
-    if (ix->wake_fd >= 0)
-        (void)close(ix->wake_fd);    /* the parent's: its requests are not ours */
-    ix->wake_fd = -1;
-    ix->thread_started = false;
-    ix->stop = false;
-    return start_watcher(ix);
 }
 
 credssp_error
@@ -519,10 +378,10 @@ cssp_keyindex_open(const struct credssp_config *cfg, const char *path, struct cs
     ret = cssp_keyindex_reload(ix);
     if (ret != CREDSSP_OK)
         goto cleanup;
-    ret = start_watcher(ix);
+    ret = cssp_keyindex_start_watcher(ix);
     if (ret != CREDSSP_OK)
         goto cleanup;
-    reg_update(ix, true);
+    cssp_keyindex_register(ix, true);
     *out = ix;
     ix = NULL;
 
@@ -532,22 +391,11 @@ cleanup:
 }
 
 void
-cssp_keyindex_request_reload(struct cssp_keyindex *ix)
-{
-    uint64_t one = 1;
-    int saved = errno;
-
-    if (ix != NULL && ix->wake_fd >= 0)
-        (void)!write(ix->wake_fd, &one, sizeof(one));
-    errno = saved;
-}
-
-void
 cssp_keyindex_free(struct cssp_keyindex *ix)
 {
     if (ix == NULL)
         return;
-    reg_update(ix, false);
+    cssp_keyindex_register(ix, false);
     if (ix->thread_started && ix->thread_pid == getpid()) {
         pthread_mutex_lock(&ix->lock);
         ix->stop = true;

@@ -11,7 +11,8 @@ libcssp_engine_la_SOURCES += \
 	acceptor/binding.c acceptor/binding.h \
 	acceptor/gss.c acceptor/gss.h \
 	acceptor/ntlm_lookup.c \
-	acceptor/keyindex.c acceptor/keyindex.h \
+	acceptor/keyindex.c acceptor/keyindex.h acceptor/keyindex_int.h \
+	acceptor/keyindex_watch.c \
 	acceptor/tls.c acceptor/tls.h \
 	acceptor/engine.c acceptor/engine.h \
 	acceptor/engine_auth.c \

@@ -3,7 +3,8 @@ bin_PROGRAMS += examples/credssp-server
 examples_credssp_server_SOURCES = \
 	examples/server/main.c examples/server/server.h \
 	examples/server/loop.c examples/server/loop.h \
-	examples/server/conn.c examples/server/conn.h \
+	examples/server/conn.c examples/server/conn.h examples/server/conn_int.h \
+	examples/server/conn_io.c examples/server/conn_pam.c examples/server/conn_end.c \
 	examples/server/x224.c examples/server/x224.h \
 	examples/server/json.c examples/server/json.h \
 	examples/server/report.c examples/server/report.h \

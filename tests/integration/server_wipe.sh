@@ -2,7 +2,7 @@
 # server_wipe.sh - credssp-server wipes the application data a client sends
 # after CredSSP (issue 10.6d).  An RDP client's next PDUs include the Client
 # Info PDU, whose Password field FreeRDP fills with the typed password; the
-# server decrypts them (MCS ending, examples/server/conn.c) and must not
+# server decrypts them (MCS ending, examples/server/conn_end.c) and must not
 # leave them behind in freed or stack memory.
 #
 # A real SPNEGO(NTLM) client (spnego_client.py --send-after) authenticates,
