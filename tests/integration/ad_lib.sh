@@ -85,6 +85,10 @@ ad_start() {
 EOF
     export KRB5_CONFIG="$D/krb5.conf"
     export KRB5CCNAME="FILE:$T/krb5cc"
+    # The DC's dynamic RPC ports default to 49152-65535, inside Linux's
+    # ephemeral range (32768-60999): a port another test's socket happened to
+    # get made samba exit at start (NT_STATUS_ADDRESS_ALREADY_ASSOCIATED on
+    # 127.0.0.1:49154, seen once in make -j2 check).  20110-20189 is below it.
     samba-tool domain provision --targetdir="$D/dc" --realm=$AD_REALM \
         --domain=$AD_DOMAIN --server-role=dc --dns-backend=NONE --use-rfc2307 \
         --adminpass="$AD_ADMIN_PW" --host-ip=127.0.0.1 \
@@ -93,6 +97,7 @@ EOF
         --option="ncalrpc dir=$D/run/ncalrpc" --option="cache directory=$D/cache" \
         --option='server services=s3fs, rpc, ldap, cldap, kdc, winbindd, drepl, kcc' \
         --option='log level=1 auth_audit:3' ${AD_PROVISION_OPTION:+"--option=$AD_PROVISION_OPTION"} \
+        --option='rpc server dynamic port range = 20110-20189' \
         >"$D/provision.log" 2>&1 ||
         il_fail "samba-tool domain provision (see $D/provision.log)"
     AD_CONF=$D/dc/etc/smb.conf
