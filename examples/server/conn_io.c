@@ -193,18 +193,26 @@ enter_flush(struct conn *c)
     flush(c);
 }
 
-/* Queue a small PDU built with the bounded writer. */
+/* Build a small PDU with the bounded writer; the caller frees *pdu_out. */
 static credssp_error
-queue_pdu(struct conn *c, void (*build)(struct cssp_writer *, const void *), const void *arg)
+build_pdu(void (*build)(struct cssp_writer *, const void *), const void *arg, uint8_t **pdu_out,
+          size_t *len_out)
 {
     struct cssp_writer w;
-    uint8_t *pdu = NULL;
-    size_t len = 0;
-    credssp_error ret;
 
     cssp_writer_init(&w, SMALL_PDU_MAX, false);
     build(&w, arg);
-    ret = cssp_writer_take(&w, &pdu, &len);
+    return cssp_writer_take(&w, pdu_out, len_out);
+}
+
+/* Queue a small PDU on the socket (before TLS: X.224). */
+static credssp_error
+queue_pdu(struct conn *c, void (*build)(struct cssp_writer *, const void *), const void *arg)
+{
+    uint8_t *pdu = NULL;
+    size_t len = 0;
+    credssp_error ret = build_pdu(build, arg, &pdu, &len);
+
     if (ret == CREDSSP_OK)
         ret = outq_append(c, pdu, len);
     free(pdu);
@@ -215,14 +223,10 @@ queue_pdu(struct conn *c, void (*build)(struct cssp_writer *, const void *), con
 credssp_error
 app_pdu(struct conn *c, void (*build)(struct cssp_writer *, const void *), const void *arg)
 {
-    struct cssp_writer w;
     uint8_t *pdu = NULL;
     size_t len = 0;
-    credssp_error ret;
+    credssp_error ret = build_pdu(build, arg, &pdu, &len);
 
-    cssp_writer_init(&w, SMALL_PDU_MAX, false);
-    build(&w, arg);
-    ret = cssp_writer_take(&w, &pdu, &len);
     if (ret == CREDSSP_OK)
         ret = credssp_engine_write_app(c->eng, pdu, len);
     free(pdu);
