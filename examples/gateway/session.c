@@ -442,7 +442,7 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
         gw->conns->prev = c;
     gw->conns = c;
     gw->active++;
-    adm_join(&gw->adm, &c->adm, sa, c);
+    adm_join(&gw->adm, &c->adm, sa, c->front.fd, c);
     c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     memset(&ev, 0, sizeof(ev));
     ev.events = EPOLLIN;

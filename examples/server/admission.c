@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "admission.h"
@@ -223,19 +224,44 @@ weight(const struct adm_conn *e)
 }
 
 /*
- * The connection to displace: among those whose X.224 request has not
- * arrived (else among all), the oldest of the source holding most slots.
+ * Has the peer sent bytes the loop has not read yet?  A burst of accepts runs
+ * before the connections' reads, so "silent" must be asked of the kernel.
+ */
+static bool
+has_unread(struct adm_conn *e)
+{
+    char b;
+
+    if (e->fd < 0)
+        return false;
+    if (recv(e->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
+        e->unread = true;
+    return e->unread;
+}
+
+/*
+ * The connection to displace: among those that have sent nothing (else
+ * among all), the oldest of the source holding most slots.  Each candidate
+ * is asked of the kernel once per batch (unread is cleared in adm_accept).
  */
 static struct adm_conn *
 pick_victim(const struct adm *a)
 {
-    struct adm_conn *best = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        for (;;) {
+            struct adm_conn *best = NULL;
 
-    for (int pass = 0; pass < 2 && best == NULL; pass++)
-        for (struct adm_conn *e = a->head; e != NULL; e = e->next)
-            if ((pass == 1 || !e->heard) && (best == NULL || weight(e) > weight(best)))
-                best = e;
-    return best;
+            for (struct adm_conn *e = a->head; e != NULL; e = e->next)
+                if ((pass == 1 || (!e->heard && !e->unread)) &&
+                    (best == NULL || weight(e) > weight(best)))
+                    best = e;
+            if (best == NULL)
+                break;
+            if (pass == 1 || !has_unread(best))
+                return best;
+        }
+    }
+    return NULL;
 }
 
 /* Displace one pre-auth connection; false when there is none. */
@@ -298,6 +324,8 @@ adm_accept(struct adm *a, int lfd, unsigned long max, uint64_t now_ms)
     unsigned taken = 0;
 
     a->now_ms = now_ms;
+    for (struct adm_conn *e = a->head; e != NULL; e = e->next)
+        e->unread = false;          /* read since: ask the kernel again */
     sweep_bucket(a, a->sweep, now_ms);
     a->sweep = (a->sweep + 1u) % ADM_BUCKETS;
     for (unsigned i = 0; i < ACCEPT_BATCH && taken < max; i++) {
@@ -342,10 +370,11 @@ adm_accept(struct adm *a, int lfd, unsigned long max, uint64_t now_ms)
 }
 
 void
-adm_join(struct adm *a, struct adm_conn *e, const struct sockaddr *sa, void *owner)
+adm_join(struct adm *a, struct adm_conn *e, const struct sockaddr *sa, int fd, void *owner)
 {
     memset(e, 0, sizeof(*e));
     e->adm = a;
+    e->fd = fd;
     e->owner = owner;
     e->src = source_of(a, sa, true, a->now_ms);
     e->stage = ADM_PREAUTH;

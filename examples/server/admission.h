@@ -107,6 +107,8 @@ struct adm_conn {
     void *owner;
     enum adm_stage stage;
     bool heard;                 /* the X.224 request arrived */
+    bool unread;                /* bytes wait in the kernel: not silent (this batch) */
+    int fd;                     /* its socket, peeked before it is displaced; -1: none */
 };
 
 /* The program's connection constructor and "drop this one now". */
@@ -160,8 +162,8 @@ void adm_fini(struct adm *a);
  */
 unsigned adm_accept(struct adm *a, int lfd, unsigned long max, uint64_t now_ms);
 
-/* A new connection enters the pre-auth budget. */
-void adm_join(struct adm *a, struct adm_conn *e, const struct sockaddr *sa, void *owner);
+/* A new connection (socket fd, or -1) enters the pre-auth budget. */
+void adm_join(struct adm *a, struct adm_conn *e, const struct sockaddr *sa, int fd, void *owner);
 /* Its X.224 Connection Request arrived. */
 void adm_heard(struct adm_conn *e);
 /* CredSSP succeeded: move to the session budget; false = no room ("busy"). */

@@ -283,7 +283,7 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
         srv->conns->prev = c;
     srv->conns = c;
     srv->active++;
-    adm_join(&srv->adm, &c->adm, sa, c);
+    adm_join(&srv->adm, &c->adm, sa, c->fd, c);
     c->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (c->tfd < 0 || watch_fd(c, c->tfd, &c->w_timer, EPOLLIN) != 0 ||
         watch_fd(c, c->fd, &c->w_sock, EPOLLIN) != 0) {

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -147,10 +148,10 @@ test_source_blocks(void **state)
     (void)state;
     cfg_test(&c);
     assert_int_equal(adm_init(&a, &c, "test", NULL, on_accept, on_drop), 0);
-    adm_join(&a, &e[0], (struct sockaddr *)&x1, NULL);
-    adm_join(&a, &e[1], (struct sockaddr *)&x2, NULL);
-    adm_join(&a, &e[2], (struct sockaddr *)&y, NULL);
-    adm_join(&a, &e[3], (struct sockaddr *)&m, NULL);
+    adm_join(&a, &e[0], (struct sockaddr *)&x1, -1, NULL);
+    adm_join(&a, &e[1], (struct sockaddr *)&x2, -1, NULL);
+    adm_join(&a, &e[2], (struct sockaddr *)&y, -1, NULL);
+    adm_join(&a, &e[3], (struct sockaddr *)&m, -1, NULL);
     assert_ptr_equal(e[0].src, e[1].src);                  /* same /64 */
     assert_ptr_not_equal(e[0].src, e[2].src);
     assert_int_equal(a.n_sources, 3);
@@ -158,7 +159,7 @@ test_source_blocks(void **state)
     {
         struct adm_conn f;
 
-        adm_join(&a, &f, (struct sockaddr *)&m4, NULL);
+        adm_join(&a, &f, (struct sockaddr *)&m4, -1, NULL);
         assert_ptr_equal(f.src, e[3].src);                 /* mapped == IPv4 */
         adm_leave(&f);
     }
@@ -184,7 +185,7 @@ test_promote(void **state)
     c.max_sessions = 2;
     assert_int_equal(adm_init(&a, &c, "test", NULL, on_accept, on_drop), 0);
     for (int i = 0; i < 3; i++)
-        adm_join(&a, &e[i], (struct sockaddr *)&s, NULL);
+        adm_join(&a, &e[i], (struct sockaddr *)&s, -1, NULL);
     assert_true(adm_promote(&e[0]));
     assert_true(adm_promote(&e[1]));
     assert_false(adm_promote(&e[2]));                      /* busy */
@@ -218,9 +219,9 @@ test_displace(void **state)
     c.max_startups = 3;
     lfd = listen_lo(&port);
     assert_int_equal(adm_init(&a, &c, "test", &seen, on_accept, on_drop), 0);
-    adm_join(&a, &e[0], (struct sockaddr *)&lone, &e[0]);  /* oldest, but alone */
-    adm_join(&a, &e[1], (struct sockaddr *)&busy, &e[1]);
-    adm_join(&a, &e[2], (struct sockaddr *)&busy, &e[2]);
+    adm_join(&a, &e[0], (struct sockaddr *)&lone, -1, &e[0]);  /* oldest, but alone */
+    adm_join(&a, &e[1], (struct sockaddr *)&busy, -1, &e[1]);
+    adm_join(&a, &e[2], (struct sockaddr *)&busy, -1, &e[2]);
     adm_heard(&e[1]);                                      /* talking: spared first */
     cfd = connect_from("127.0.0.9", port);
     assert_int_equal(adm_accept(&a, lfd, 10, 1000), 1);
@@ -235,6 +236,50 @@ test_displace(void **state)
     (void)close(seen.fds[0]);
     (void)close(cfd);
     (void)close(lfd);
+    adm_fini(&a);
+}
+
+/*
+ * A connection whose first bytes wait unread in the kernel is not silent:
+ * the loop has simply not read it yet (a burst of accepts runs first).  The
+ * oldest connection that has really sent nothing goes instead.
+ */
+static void
+test_displace_unread(void **state)
+{
+    struct adm_config c;
+    struct adm a;
+    struct seen seen;
+    struct adm_conn e[2];
+    struct sockaddr_in s1 = v4("192.0.2.1"), s2 = v4("192.0.2.2");
+    unsigned short port;
+    int lfd, cfd, talker[2], mute[2];
+
+    (void)state;
+    memset(&seen, 0, sizeof(seen));
+    g_seen = &seen;
+    cfg_test(&c);
+    c.max_startups = 2;
+    lfd = listen_lo(&port);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, talker), 0);
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, mute), 0);
+    assert_int_equal(write(talker[1], "\x03\x00", 2), 2);   /* a TPKT start, unread */
+    assert_int_equal(adm_init(&a, &c, "test", &seen, on_accept, on_drop), 0);
+    adm_join(&a, &e[0], (struct sockaddr *)&s1, talker[0], &e[0]);  /* oldest */
+    adm_join(&a, &e[1], (struct sockaddr *)&s2, mute[0], &e[1]);
+    cfd = connect_from("127.0.0.9", port);
+    assert_int_equal(adm_accept(&a, lfd, 10, 1000), 1);
+    assert_int_equal(seen.n_dropped, 1);
+    assert_ptr_equal(seen.dropped[0], &e[1]);
+    adm_leave(&e[0]);
+    adm_leave(&e[1]);
+    (void)close(seen.fds[0]);
+    (void)close(cfd);
+    (void)close(lfd);
+    for (int i = 0; i < 2; i++) {
+        (void)close(talker[i]);
+        (void)close(mute[i]);
+    }
     adm_fini(&a);
 }
 
@@ -258,8 +303,8 @@ test_penalty(void **state)
     assert_int_equal(adm_option(&c, "t", ADM_OPT_EXEMPT, "127.0.0.1/32"), 1);
     lfd = listen_lo(&port);
     assert_int_equal(adm_init(&a, &c, "test", &seen, on_accept, on_drop), 0);
-    adm_join(&a, &e, (struct sockaddr *)&bad, NULL);
-    adm_join(&a, &x, (struct sockaddr *)&ex, NULL);
+    adm_join(&a, &e, (struct sockaddr *)&bad, -1, NULL);
+    adm_join(&a, &x, (struct sockaddr *)&ex, -1, NULL);
     assert_null(x.src);                                    /* exempt: untracked */
     adm_strike(&e, 1000);
     adm_strike(&e, 1100);                                  /* 10 s < 15 s: no ban yet */
@@ -301,7 +346,7 @@ test_timer(void **state)
     (void)state;
     cfg_test(&c);
     assert_int_equal(adm_init(&a, &c, "test", NULL, on_accept, on_drop), 0);
-    adm_join(&a, &e, (struct sockaddr *)&s, NULL);
+    adm_join(&a, &e, (struct sockaddr *)&s, -1, NULL);
     assert_int_equal(adm_timer_ms(&e, 1000, 10000, 1000), 2000);
     assert_int_equal(adm_timer_ms(&e, 1000, 1500, 1000), 1500);   /* --timeout first */
     adm_heard(&e);
@@ -322,6 +367,7 @@ main(void)
         cmocka_unit_test(test_source_blocks),
         cmocka_unit_test(test_promote),
         cmocka_unit_test(test_displace),
+        cmocka_unit_test(test_displace_unread),
         cmocka_unit_test(test_penalty),
         cmocka_unit_test(test_timer),
     };
