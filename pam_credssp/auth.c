@@ -23,7 +23,7 @@
  * In a setuid program (real and effective ids differ: su, sudo) nothing is
  * claimed unless option allow_setuid says so: the caller controls its
  * keyrings, its environment and the password it types.  The library's owner
- * check (acceptor/handoff.c) refuses records the caller sealed in any case.
+ * check (acceptor/handoff/handoff.c) refuses records the caller sealed in any case.
  */
 #include <stdlib.h>
 #include <string.h>

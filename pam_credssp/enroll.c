@@ -17,7 +17,7 @@
  *             writes it.  A wrong password therefore never reaches the file.
  *
  * Writes go through credssp_keyfile_set (lock file, temp file, fsync,
- * rename; acceptor/keyfile_update.c).  The file must be a regular file owned
+ * rename; acceptor/keys/keyfile_update.c).  The file must be a regular file owned
  * by our effective uid (root) with no group / other access: we refuse to
  * write hashes into a file someone else could read or swap.  Users below
  * minimum_uid, without a passwd entry or whose names cannot be stored are

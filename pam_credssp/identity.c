@@ -23,7 +23,7 @@
  *             name names the account; a non-empty domain must be listed in
  *             domain= or realm= when either is given (case-insensitive).
  * With ad (or any ad_* option) domain users follow the one mapping of
- * acceptor/account_map.c instead (docs/IDENTITY.md "Domain users"): the
+ * acceptor/keys/account_map.c instead (docs/IDENTITY.md "Domain users"): the
  * authenticated principal and the delegated user are mapped to the member's
  * local account as NSS spells it, and that name must equal the canonical
  * name exactly; the Kerberos principal for the TGT is the mapped one.

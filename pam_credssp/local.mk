@@ -4,12 +4,6 @@
 # and the PAM environment (libcssp_handoff, which the module runs too), the
 # conversation helper and the in-process login (libcssp_pam, a PAM application).
 include_HEADERS += include/credssp_pam.h
-libcssp_handoff_la_SOURCES += \
-	acceptor/pamenv.c \
-	acceptor/handoff.c acceptor/handoff_fmt.c acceptor/handoff.h
-libcssp_pam_la_SOURCES += \
-	acceptor/pamconv.c \
-	acceptor/pamlogin.c
 
 # libcredssp_pam carries its own (hidden) copy of the base and codec layers it
 # uses; it shares struct credssp_result with libcredssp, so the two come from

@@ -18,7 +18,7 @@
 #include "backtls.h"
 #include "tls.h"
 
-/* The library's memory-BIO TLS (acceptor/tls.c), in the client role. */
+/* The library's memory-BIO TLS (acceptor/engine/tls.c), in the client role. */
 struct backtls {
     struct cssp_tls tls;
 };

@@ -9,7 +9,7 @@
  * ConferenceCreateResponse in PER with the "McDn" user data, and
  * TS_UD_SC_CORE (2.2.1.4.2), whose clientRequestedProtocols xrdp fills with
  * the gateway's own request (PROTOCOL_SSL) and the gateway puts back to the
- * client's value.  Every byte is read with the bounded reader (acceptor/buf.h).
+ * client's value.  Every byte is read with the bounded reader (base/buf.h).
  */
 #ifndef CSSP_GATEWAY_MCSFIX_H
 #define CSSP_GATEWAY_MCSFIX_H

@@ -1,7 +1,7 @@
 /*
  * queue.c - capped byte queues (see queue.h).  Secure queues never use
  * realloc (it could leave a copy behind): they allocate, copy, wipe with
- * OPENSSL_cleanse and free, like the library's secure writer (acceptor/buf.c).
+ * OPENSSL_cleanse and free, like the library's secure writer (base/buf.c).
  */
 #include <stdlib.h>
 #include <string.h>

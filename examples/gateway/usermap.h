@@ -10,7 +10,7 @@
  * as pam_credssp(8): when any --domain is given, the authenticated NTLM
  * domain or Kerberos realm must be listed (an NTLM logon without a domain
  * is refused), and so must a non-empty delegated domain.
- * With --ad (domain users) the one mapping of acceptor/account_map.c
+ * With --ad (domain users) the one mapping of acceptor/keys/account_map.c
  * replaces this (docs/IDENTITY.md "Domain users"): the authenticated
  * identity becomes the local account as NSS spells it ("ADTEST\alice",
  * "alice" or "alice@ad.test"), and a delegated user must map to exactly

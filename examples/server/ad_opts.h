@@ -1,7 +1,7 @@
 /*
  * ad_opts.h - the domain-user options credssp-server and credssp-gateway
  * share: --ad, --ad-domain, --ad-dns, --ad-realm, --ad-names (the settings
- * of acceptor/account_domain.h; docs/IDENTITY.md "Domain settings").
+ * of acceptor/keys/account_domain.h; docs/IDENTITY.md "Domain settings").
  */
 #ifndef CSSP_AD_OPTS_H
 #define CSSP_AD_OPTS_H

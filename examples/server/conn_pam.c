@@ -24,7 +24,7 @@ build_eua(struct cssp_writer *w, const void *arg)
 
 /*
  * The local account PAM should log in.  With --ad: the authenticated
- * identity mapped and resolved by acceptor/account_map.c (the name as NSS
+ * identity mapped and resolved by acceptor/keys/account_map.c (the name as NSS
  * spells it; NULL when it names another domain or no account).  Otherwise:
  * local name, else delegated user, else the principal's user part.  The
  * name lives in a static buffer until the next call (one event loop per

@@ -5,7 +5,7 @@
  * control character are escaped, and bytes that are not valid UTF-8 (RFC 3629:
  * overlong forms, surrogates, values above U+10FFFF, stray continuation
  * bytes) are replaced by U+FFFD, so the output is always valid JSON in valid
- * UTF-8 whatever a client sent.  Built on the bounded writer (acceptor/buf.h).
+ * UTF-8 whatever a client sent.  Built on the bounded writer (base/buf.h).
  */
 #ifndef CSSP_EXAMPLE_JSON_H
 #define CSSP_EXAMPLE_JSON_H

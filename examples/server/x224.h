@@ -9,7 +9,7 @@
  * Result) and T.125 DisconnectProviderUltimatum (MS-RDPBCGR 2.2.2.3).
  *
  * Every byte from the network is read through the bounded reader of
- * acceptor/buf.h; every PDU is built with the bounded writer.
+ * base/buf.h; every PDU is built with the bounded writer.
  */
 #ifndef CSSP_EXAMPLE_X224_H
 #define CSSP_EXAMPLE_X224_H

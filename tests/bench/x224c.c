@@ -1,7 +1,7 @@
 /*
  * x224c.c - X.224 Connection Request / Confirm for credssp-bench
  * (MS-RDPBCGR 2.2.1.1 and 2.2.1.2; docs/PROTOCOL.md §8.1).  Built with the
- * bounded writer and parsed with the bounded reader of acceptor/buf.h.
+ * bounded writer and parsed with the bounded reader of base/buf.h.
  *
  *   CR: 03 00 LL LL | LI E0 0000 0000 00 | "Cookie: mstshash=bench\r\n" |
  *       01 00 08 00 requestedProtocols(LE32)

@@ -1,7 +1,7 @@
 /*
  * fuzz_kerb_ticket_logon.c - libFuzzer target for the KERB_TICKET_LOGON of a
  * Remote Guard logon credential (MS-CSSP 2.2.1.2.3 note <22>,
- * acceptor/rgcred.c): offsets and lengths from the client must never reach
+ * acceptor/codec/rgcred.c): offsets and lengths from the client must never reach
  * outside the buffer; a parse that succeeds reports regions inside it.
  */
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*
  * fuzz_keyfile.c - libFuzzer target for the NT-hash key file reader
- * (acceptor/keyfile.c, the record rules gss-ntlmssp applies): records are
+ * (acceptor/keys/keyfile.c, the record rules gss-ntlmssp applies): records are
  * split and parsed from arbitrary bytes; every view must stay inside its
  * record.
  */

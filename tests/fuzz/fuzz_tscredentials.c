@@ -1,7 +1,7 @@
 /*
  * fuzz_tscredentials.c - libFuzzer target for the TSCredentials decoder.
  *
- * Targets: cssp_ts_credentials_decode / _encode / _clear (acceptor/tscred.c),
+ * Targets: cssp_ts_credentials_decode / _encode / _clear (acceptor/codec/tscred.c),
  * the UTF-16 conversions (utf16.c), the secret type, der.c and buf.c.
  * Property (tests/unit/acceptor/roundtrip.h): an input is refused with a
  * protocol error and a zeroed output, or it re-encodes to exactly itself

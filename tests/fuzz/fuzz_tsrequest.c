@@ -2,7 +2,7 @@
  * fuzz_tsrequest.c - libFuzzer target for the TSRequest decoder and framer.
  *
  * Targets: cssp_ts_request_decode, cssp_ts_request_encode,
- * cssp_ts_request_frame (acceptor/tsrequest.c) and everything under them
+ * cssp_ts_request_frame (acceptor/codec/tsrequest.c) and everything under them
  * (der.c, buf.c).  Property (tests/unit/acceptor/roundtrip.h): an input is
  * refused with a protocol error and a zeroed output, or it re-encodes to
  * exactly itself (strict DER: one encoding per value; the 5-byte errorCode

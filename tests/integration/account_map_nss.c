@@ -1,5 +1,5 @@
 /*
- * account_map_nss.c - map a Windows name with acceptor/account_map.c and
+ * account_map_nss.c - map a Windows name with acceptor/keys/account_map.c and
  * resolve it through the real NSS (getpwnam_r; under nss_wrapper with
  * libnss_winbind in ad_logon.sh).  Prints "local=<name> principal=<p>".
  * usage: account_map_nss NETBIOS DNS auto|short|netbios|fqdn NAME [DOMAIN]

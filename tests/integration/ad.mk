@@ -6,7 +6,7 @@ AD_TESTS = tests/integration/ad_logon.sh tests/integration/ad_gateway.sh
 dist_check_SCRIPTS += $(AD_TESTS)
 EXTRA_DIST += tests/integration/ad_lib.sh
 TESTS += $(AD_TESTS)
-# account_map_nss: acceptor/account_map.c against the real NSS (libnss_winbind
+# account_map_nss: acceptor/keys/account_map.c against the real NSS (libnss_winbind
 # under nss_wrapper) in ad_logon.sh.
 check_PROGRAMS += tests/integration/account_map_nss
 tests_integration_account_map_nss_SOURCES = tests/integration/account_map_nss.c

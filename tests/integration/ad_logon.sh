@@ -16,7 +16,7 @@
 #  6. Kerberos: a SPNEGO client with alice's kinit ticket, HYBRID_EX, against
 #     the exported AES keytab of TERMSRV/localhost: ok, principal alice@AD.TEST;
 #     the same for the host's second SPN TERMSRV/<fqdn> (one keytab, two SPNs);
-#  7. (run first) the account mapping of acceptor/account_map.c resolved
+#  7. (run first) the account mapping of acceptor/keys/account_map.c resolved
 #     through libnss_winbind under nss_wrapper; kinit with the mapped principal;
 #  8. an RC4-only keytab (the SPN's account without AES enctypes) is named at
 #     start-up with the fix (msDS-SupportedEncryptionTypes, re-export);
@@ -50,7 +50,7 @@ il_ok "--ntlm-passthrough without winbindd: refused at start-up"
 
 ad_start
 
-# 7. acceptor/account_map.c against the real NSS: libnss_winbind under
+# 7. acceptor/keys/account_map.c against the real NSS: libnss_winbind under
 #    nss_wrapper (the host's nsswitch.conf is not involved).  On the DC,
 #    winbind names users ADTEST\alice ("use default domain" is ignored there).
 MAPNSS=$top_builddir/tests/integration/account_map_nss
@@ -208,7 +208,7 @@ tgt_in_session krbsess
 il_ok "Kerberos logon + keyring hand-off: TGT krbtgt/AD.TEST in the session (pam_credssp + pam_krb5)"
 
 # 10. the server and pam_credssp map domain users with the one rule
-#     (acceptor/account_map.c); NSS is winbind itself, as on a member with
+#     (acceptor/keys/account_map.c); NSS is winbind itself, as on a member with
 #     the default "use default domain = no": PAM_USER is ADTEST\alice.
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$T/wb-passwd"
 # pam_credssp verifies the TGT against a host/ key (krb5_verify_init_creds)

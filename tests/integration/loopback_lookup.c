@@ -1,6 +1,6 @@
 /*
  * loopback_lookup.c - NTLM secrets from an application callback
- * (credssp_config_set_ntlm_lookup, acceptor/ntlm_lookup.c): the engine reads
+ * (credssp_config_set_ntlm_lookup, acceptor/engine/ntlm_lookup.c): the engine reads
  * the user and domain of the AUTHENTICATE message (raw, or inside a SPNEGO
  * NegTokenResp), asks the callback for the NT hash and gives gss-ntlmssp a
  * one-line key file in a private memfd.

@@ -1,6 +1,6 @@
 /*
  * test_rgcred.c - the KERB_TICKET_LOGON of a Remote Guard logon (MS-CSSP
- * 2.2.1.2.3, note <22>; acceptor/rgcred.c): a well-formed buffer, every
+ * 2.2.1.2.3, note <22>; acceptor/codec/rgcred.c): a well-formed buffer, every
  * truncation, bad message types and flags, regions outside the buffer,
  * overflowing 64-bit offsets, overlapping regions, wrong ticket tags and
  * lengths, a byte-flip sweep, the result accessor, and the TSCredentials

@@ -4,10 +4,10 @@
 # strcpy, strcat, sprintf, vsprintf, gets, atoi, atol, atoll, strtok, alloca
 # (in shipped code and in the tests)
 # are unbounded or unchecked; use snprintf, strtol/strtoul with checks, the
-# bounded writer (acceptor/buf.h).
+# bounded writer (base/buf.h).
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 pattern='(^|[^_a-zA-Z0-9])(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|atoll|strtok|alloca)[[:space:]]*\('
-hits=$(cd "$srcdir" && grep -nE "$pattern" acceptor/*.c acceptor/*.h pam_credssp/*.c tests/*/*.c tests/*/*/*.c \
+hits=$(cd "$srcdir" && grep -nE "$pattern" base/*.[ch] acceptor/*/*.[ch] pam_credssp/*.c tests/*/*.c tests/*/*/*.c \
     include/*.h examples/*/*.c examples/*.c 2>/dev/null | grep -vE '^\S+:[0-9]+:\s*(/\*|\*)')
 if [ -n "$hits" ]; then
     echo "banned functions found:"

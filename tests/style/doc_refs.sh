@@ -27,7 +27,7 @@ sources() {
         .ci/run; do
         [ -f "$f" ] && echo "$f"
     done
-    find acceptor include pam_credssp examples tests docs -type f \
+    find base acceptor include pam_credssp examples tests docs -type f \
         ! -path 'tests/fuzz/corpus/*' ! -path '*/.deps/*' ! -path '*/.libs/*' \
         ! -name '*.o' ! -name '*.lo' ! -name '*.la' ! -name '*.log' ! -name '*.trs' \
         ! -name '*.a' ! -name '*.so' 2>/dev/null | sort

@@ -1,43 +1,75 @@
 #!/bin/sh
 # tests/style/includes.sh - which folder may include which headers
-# (docs/DEVELOPMENT.md, "Layout").  The build puts acceptor/ on every include
-# path, so the compiler does not enforce the rule; this does:
+# (docs/DEVELOPMENT.md, "Layout").  The build puts every layer folder on the
+# include path, so the compiler does not enforce the layering; this does.
+# A folder may include the headers of the folders listed for it (its own
+# first), include/*.h and system headers:
 #
-#   acceptor/      its own headers and include/*.h
-#   include/       include/*.h and system headers (installed headers)
-#   pam_credssp/   include/*.h and its own headers
-#   examples/      include/*.h and examples/ headers
+#   include/            (installed headers: nothing of ours but include/)
+#   base/               base
+#   acceptor/codec/     codec, base
+#   acceptor/keys/      keys, base
+#   acceptor/engine/    engine, keys, codec, base
+#   acceptor/handoff/   handoff, codec, base
+#   acceptor/pam/       pam, handoff, codec, base
+#   pam_credssp/        pam_credssp, handoff, keys, codec, base (what it links)
+#   examples/X/         examples/X, examples/common, base
 #
-# A private acceptor header in pam_credssp/ or examples/ fails the test unless
-# it is one of the known uses listed in DEBT below (issue 14 removes them); a
-# listed use that has gone is reported so the list can shrink.  tests/ may use
+# A use outside the rule fails unless it is listed in DEBT below; a listed
+# use that has gone is reported so the list can shrink.  tests/ may use
 # anything (white-box tests).
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$srcdir" || exit 99
 
-# file:header uses of private acceptor headers that exist today.
+# file:header uses outside the rule that exist today.
 DEBT="
 examples/credssp-keyfile.c:keyfile.h
-examples/gateway/backend.h:buf.h
 examples/gateway/backtls.c:tls.h
-examples/gateway/infopdu.c:utf16.h
-examples/gateway/infopdu.h:buf.h
-examples/gateway/mcsfix.h:buf.h
 examples/server/ad_opts.h:account_domain.h
-examples/server/json.h:buf.h
 examples/server/main.c:keytab_check.h
 examples/server/main.c:winbind_probe.h
-examples/server/mcs.h:buf.h
-examples/server/x224.h:buf.h
-pam_credssp/enroll.c:keyfile.h
-pam_credssp/identity.c:account_domain.h
-pam_credssp/identity.c:keyfile.h
+examples/gateway/audit.c:json.h
+examples/gateway/backend.c:x224.h
+examples/gateway/gateway.h:ad_opts.h
+examples/gateway/gateway.h:admission.h
+examples/gateway/gateway.h:cfgref.h
+examples/gateway/gateway.h:x224.h
+examples/gateway/loop.c:frontend.h
+examples/gateway/main.c:cert.h
+examples/gateway/main.c:conffile.h
+examples/gateway/main.c:frontend.h
+examples/gateway/relay.c:mcs.h
+examples/gateway/session.h:steppool.h
+examples/gateway/session.h:x224.h
 "
 
-status=0
-private=$(find acceptor -name '*.h' | sed 's,.*/,,' | sort -u)
-public=$(find include -name '*.h' | sed 's,.*/,,' | sort -u)
-[ -n "$private" ] && [ -n "$public" ] || { echo "FAIL: no headers found"; exit 1; }
+# allowed FILE: the folders whose headers FILE may include.
+allowed() {
+    case $1 in
+    include/*) echo "include" ;;
+    base/*) echo "base include" ;;
+    acceptor/codec/*) echo "acceptor/codec base include" ;;
+    acceptor/keys/*) echo "acceptor/keys base include" ;;
+    acceptor/engine/*) echo "acceptor/engine acceptor/keys acceptor/codec base include" ;;
+    acceptor/handoff/*) echo "acceptor/handoff acceptor/codec base include" ;;
+    acceptor/pam/*) echo "acceptor/pam acceptor/handoff acceptor/codec base include" ;;
+    pam_credssp/*) echo "pam_credssp acceptor/handoff acceptor/keys acceptor/codec base include" ;;
+    examples/*/*) d=${1#examples/}; echo "examples/${d%%/*} examples/common base include" ;;
+    examples/*) echo "examples base include" ;;
+    *) echo "" ;;
+    esac
+}
+
+# Our folders that hold headers.
+ours=$(find include base acceptor pam_credssp examples -name '*.h' -exec dirname {} \; | sort -u)
+[ -n "$ours" ] || { echo "FAIL: no headers found"; exit 1; }
+
+# owner HEADER: the folders of ours that hold a header of that name.
+owner() {
+    for d in $ours; do
+        [ -f "$d/$1" ] && echo "$d"
+    done
+}
 
 is_in() { printf '%s\n' "$2" | grep -qxF -- "$1"; }
 
@@ -46,36 +78,27 @@ included() {
     sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([^">]+)[">].*/\1/p' "$1"
 }
 
+status=0
 found=""
-for f in $(find acceptor include pam_credssp examples -name '*.[ch]' | sort); do
-    dir=$(dirname "$f")
+for f in $(find include base acceptor pam_credssp examples -name '*.[ch]' | sort); do
+    ok=$(allowed "$f")
     for h in $(included "$f"); do
-        base=${h##*/}
-        case $f in
-        include/*)
-            if is_in "$h" "$private"; then
-                echo "FAIL $f: includes acceptor/$h; an installed header may use only include/*.h"
-                status=1
-            fi
-            ;;
-        acceptor/*)
-            : # its own headers and the public ones; nothing else of ours exists
-            ;;
-        *)
-            [ "$base" = "$h" ] || continue          # <openssl/ssl.h>, <security/...>
-            [ -f "$dir/$h" ] && continue            # a header beside the file
-            is_in "$h" "$public" && continue
-            case $f in examples/gateway/*) [ -f "examples/server/$h" ] && continue ;; esac
-            if is_in "$h" "$private"; then
-                found="$found $f:$h"
-                if ! is_in "$f:$h" "$DEBT"; then
-                    echo "FAIL $f: includes acceptor/$h, a private header of the library" \
-                        "(use include/*.h; see docs/DEVELOPMENT.md)"
-                    status=1
-                fi
-            fi
-            ;;
-        esac
+        [ "${h##*/}" = "$h" ] || continue           # <openssl/ssl.h>, <security/...>
+        homes=$(owner "$h")
+        [ -n "$homes" ] || continue                 # a system header
+        good=0
+        for d in $homes; do
+            for a in $ok; do
+                [ "$d" = "$a" ] && good=1
+            done
+        done
+        [ "$good" = 1 ] && continue
+        found="$found $f:$h"
+        if ! is_in "$f:$h" "$DEBT"; then
+            echo "FAIL $f: includes $h from $(echo $homes); ${f%/*}/ may use: $ok" \
+                "(docs/DEVELOPMENT.md, \"Layout\")"
+            status=1
+        fi
     done
 done
 

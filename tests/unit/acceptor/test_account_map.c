@@ -1,6 +1,6 @@
 /*
  * test_account_map.c - Windows identity -> local account -> principal
- * (acceptor/account_map.c, docs/IDENTITY.md "Domain users"), for each way a
+ * (acceptor/keys/account_map.c, docs/IDENTITY.md "Domain users"), for each way a
  * member's NSS names domain users, and the NSS spelling step with a fake
  * getpwnam.
  */

@@ -1,5 +1,5 @@
 /*
- * test_audit.c - the audit line (acceptor/audit.c): names that come from the
+ * test_audit.c - the audit line (acceptor/engine/audit.c): names that come from the
  * wire (the peer label, the authenticated principal, the delegated user and
  * domain) are escaped, so a client cannot forge a second line or a field
  * ("outcome=OK") in the log, nor send terminal escapes to whoever reads it.

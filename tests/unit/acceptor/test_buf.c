@@ -1,5 +1,5 @@
 /*
- * test_buf.c - the bounded reader and the capped writer (acceptor/buf.c).
+ * test_buf.c - the bounded reader and the capped writer (base/buf.c).
  *
  * Besides the API behaviour, proves that a secure writer wipes every buffer
  * it drops and never grows with realloc: the allocator is wrapped at link

@@ -1,5 +1,5 @@
 /*
- * test_der.c - strict DER reading and writing (acceptor/der.c).
+ * test_der.c - strict DER reading and writing (base/der.c).
  *
  * Tables of good and bad encodings for lengths, INTEGERs and NTSTATUS, an
  * exhaustive sweep of two-octet length headers (every accepted header must

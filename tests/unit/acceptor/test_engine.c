@@ -1,5 +1,5 @@
 /*
- * test_engine.c - the engine's byte buffers (acceptor/engine.c) hold TLS
+ * test_engine.c - the engine's byte buffers (acceptor/engine/engine.c) hold TLS
  * plaintext (TSRequests, the sealed authInfo, the client's first application
  * data): no copy of it may survive in freed heap memory, neither after
  * credssp_engine_free nor after a buffer grew (DEVELOPMENT.md rule 5).

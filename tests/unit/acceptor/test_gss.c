@@ -1,5 +1,5 @@
 /*
- * test_gss.c - what acceptor/gss.c demands of a completed GSSAPI context,
+ * test_gss.c - what acceptor/engine/gss.c demands of a completed GSSAPI context,
  * for mechanism answers no real initiator gives us on demand:
  *   - no GSS_C_CONF_FLAG: CredSSP seals the public key and the credentials
  *     (MS-CSSP 3.1.5), so a context without confidentiality is refused;

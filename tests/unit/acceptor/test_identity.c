@@ -1,5 +1,5 @@
 /*
- * test_identity.c - the delegated-user rule (acceptor/identity.c,
+ * test_identity.c - the delegated-user rule (acceptor/engine/identity.c,
  * docs/IDENTITY.md): a client authenticated as alice cannot delegate bob.
  */
 #include <setjmp.h>

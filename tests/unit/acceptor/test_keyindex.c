@@ -1,5 +1,5 @@
 /*
- * test_keyindex.c - the in-memory NTLM key index (acceptor/keyindex.c):
+ * test_keyindex.c - the in-memory NTLM key index (acceptor/engine/keyindex.c):
  * every answer equals cssp_keyfile_lookup's on the same file (gss-ntlmssp's
  * rule: domain wildcard, first match wins, case folding); 100,000 entries;
  * reload on request and on change; a malformed or vanished file keeps the

@@ -1,5 +1,5 @@
 /*
- * test_tscred.c - TSCredentials and the credential structures (acceptor/tscred.c).
+ * test_tscred.c - TSCredentials and the credential structures (acceptor/codec/tscred.c).
  *
  * Known-answer vectors (tests/data/tscred_*.hex, including the MS-CSSP
  * section 4 smart-card sample) decode to the expected fields and re-encode

@@ -1,5 +1,5 @@
 /*
- * test_tsrequest.c - TSRequest / NegoData codec and framing (acceptor/tsrequest.c).
+ * test_tsrequest.c - TSRequest / NegoData codec and framing (acceptor/codec/tsrequest.c).
  *
  * Known-answer vectors (tests/data/tsrequest_*.hex) decode to the expected
  * fields and re-encode byte for byte; every vector survives the full

@@ -1,5 +1,5 @@
 /*
- * test_utf16.c - UTF-16LE <-> UTF-8 (acceptor/utf16.c).
+ * test_utf16.c - UTF-16LE <-> UTF-8 (base/utf16.c).
  *
  * Known strings in both directions, every refused form (odd length, lone
  * and reversed surrogates, U+0000, invalid / overlong / surrogate / too

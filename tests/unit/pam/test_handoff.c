@@ -1,5 +1,5 @@
 /*
- * test_handoff.c - the keyring hand-off (acceptor/handoff.c, handoff_fmt.c):
+ * test_handoff.c - the keyring hand-off (acceptor/handoff/handoff.c, handoff_fmt.c):
  * store and claim once, second claim, forged / malformed / expired tokens,
  * tampering, racing claimants, key permissions and timeout, what another
  * uid sees (fork + setresuid(nobody)), the process keyring, the owner check

@@ -1,5 +1,5 @@
 /*
- * test_pamconv.c - the truthful PAM conversation (acceptor/pamconv.c):
+ * test_pamconv.c - the truthful PAM conversation (acceptor/pam/pamconv.c):
  * right answers, the second and different password prompt refused, the
  * answer cap, info/error messages collected, nothing answered that was not
  * delegated.

@@ -14,7 +14,7 @@
 #include <syslog.h>
 
 #include "binding.h"
-#include "config.h"
+#include "acceptor_config.h"
 #include "keyindex.h"
 #include "gss.h"
 

@@ -10,7 +10,7 @@
 
 #include <gssapi/gssapi.h>
 
-#include "config.h"
+#include "acceptor_config.h"
 
 enum cssp_token_kind {
     CSSP_TOKEN_UNKNOWN = 0,

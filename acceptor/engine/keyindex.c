@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "config.h"
+#include "acceptor_config.h"
 #include "keyfile.h"
 #include "keyindex_int.h"
 

@@ -12,7 +12,7 @@
 #ifndef CSSP_ENGINE_H
 #define CSSP_ENGINE_H
 
-#include "config.h"
+#include "acceptor_config.h"
 #include "gss.h"
 #include "result.h"
 #include "tls.h"
