@@ -13,7 +13,7 @@ PKGS_PAM="libpam-wrapper libpamtest0-dev libnss-wrapper libpam-krb5 libpam-modul
 PKGS_XRDP="xrdp tigervnc-standalone-server"
 PKGS_CLIENTS="freerdp2-x11 xvfb xauth python3-impacket python3-openssl rdesktop
   python3-gssapi python3-cryptography procps psmisc fail2ban"
-PKGS_PACKAGING="debhelper fakeroot lintian scdoc"
+PKGS_PACKAGING="build-essential debhelper fakeroot lintian scdoc"
 PKGS_DEMO="imagemagick x11-apps x11-utils x11-xserver-utils"
 # A throwaway Samba AD DC for tests/integration/ad_*.sh (docs/ACTIVE-DIRECTORY.md).
 PKGS_AD="samba samba-ad-dc samba-ad-provision winbind libnss-winbind libpam-winbind
@@ -84,11 +84,11 @@ for s in krb5-kdc krb5-admin-server; do
     if [ -x "/etc/init.d/$s" ]; then "/etc/init.d/$s" stop >/dev/null 2>&1 || true; fi
 done
 if command -v update-rc.d >/dev/null 2>&1; then
-    for s in samba-ad-dc smbd nmbd winbind; do
+    for s in samba-ad-dc smbd nmbd winbind fail2ban; do
         update-rc.d "$s" disable >/dev/null 2>&1 || true
     done
 fi
 if command -v systemctl >/dev/null 2>&1; then
-    systemctl disable samba-ad-dc smbd nmbd winbind >/dev/null 2>&1 || true
+    systemctl disable samba-ad-dc smbd nmbd winbind fail2ban >/dev/null 2>&1 || true
 fi
 echo "deps.sh: installed:$missing"

@@ -49,7 +49,15 @@ nogroup_gid=$(id -g nobody)
 [ -x "$suid" ] && [ -x "$forge" ] && [ -x "$keyfile_tool" ] && [ -f "$module" ] ||
     fail "build the test programs first"
 
-T=$(mktemp -d /tmp/cssp-trust-XXXXXX) || exit 99
+# The setuid program needs a scratch directory on a mount without nosuid that
+# user nobody can traverse: /tmp, else /var/tmp, else the build tree.
+T=""
+for base in /tmp /var/tmp "${top_builddir:-.}"; do
+    findmnt -no OPTIONS --target "$base" 2>/dev/null | grep -qw nosuid && continue
+    T=$(mktemp -d "$base/cssp-trust-XXXXXX") || exit 99
+    break
+done
+[ -n "$T" ] || skip "/tmp, /var/tmp and the build tree are all mounted nosuid"
 svc=cssp-trust-$$
 cleanup() {
     rm -f /etc/pam.d/"$svc"-*
@@ -58,7 +66,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 chmod 0755 "$T"
-findmnt -no OPTIONS --target "$T" | grep -qw nosuid && skip "$T is mounted nosuid"
 cp "$suid" "$T/suid_pam" && chown root:root "$T/suid_pam" && chmod 4755 "$T/suid_pam" ||
     fail "cannot install the setuid program"
 # An ASan build: the setuid program carries its own runtime; no leak checker (ptrace).
