@@ -1,5 +1,5 @@
 # tests/integration/local.mk: the test CredSSP client and the in-process
-# loopback test of the engine (owner: client).  run_loopback.sh starts a
+# loopback test of the engine.  run_loopback.sh starts a
 # throwaway KDC (mkrealm.sh) for the Kerberos cases and stops it by pid.
 check_LTLIBRARIES = tests/integration/libcsspclient.la
 tests_integration_libcsspclient_la_SOURCES = \

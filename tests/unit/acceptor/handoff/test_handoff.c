@@ -26,7 +26,7 @@
 #include <keyutils.h>
 
 #include "credssp_pam.h"
-#include "fixture.h"
+#include "result_fixture.h"
 #include "handoff.h"
 
 #define PW "p4ss w0rd\xc3\xa9"
