@@ -1,6 +1,6 @@
 # tests/unit/base/local.mk: unit tests of base/ (cmocka): the bounded
 # reader/writer, strict DER, UTF-16, the error table, the wiping secret.
-BASE_UNIT_TESTS = %reldir%/test_buf %reldir%/test_der %reldir%/test_utf16 \
+BASE_UNIT_TESTS = %reldir%/test_buf %reldir%/test_der %reldir%/test_der_write %reldir%/test_utf16 \
 	%reldir%/test_error %reldir%/test_secret
 check_PROGRAMS += $(BASE_UNIT_TESTS)
 TESTS += $(BASE_UNIT_TESTS)
@@ -10,9 +10,13 @@ TESTS += $(BASE_UNIT_TESTS)
 %canon_reldir%_test_buf_LDADD = $(UNIT_LDADD)
 %canon_reldir%_test_buf_LDFLAGS = $(ALLOC_TRACK_WRAP)
 
-%canon_reldir%_test_der_SOURCES = %reldir%/test_der.c $(CODEC_TEST_HELPERS)
-%canon_reldir%_test_der_CFLAGS = $(UNIT_HELPER_CFLAGS)
+%canon_reldir%_test_der_SOURCES = %reldir%/test_der.c
+%canon_reldir%_test_der_CFLAGS = $(UNIT_CFLAGS)
 %canon_reldir%_test_der_LDADD = $(UNIT_LDADD)
+
+%canon_reldir%_test_der_write_SOURCES = %reldir%/test_der_write.c $(CODEC_TEST_HELPERS)
+%canon_reldir%_test_der_write_CFLAGS = $(UNIT_HELPER_CFLAGS)
+%canon_reldir%_test_der_write_LDADD = $(UNIT_LDADD)
 
 %canon_reldir%_test_utf16_SOURCES = %reldir%/test_utf16.c
 %canon_reldir%_test_utf16_CFLAGS = $(UNIT_CFLAGS)
