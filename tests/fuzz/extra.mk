@@ -1,4 +1,4 @@
-# tests/fuzz/extra.mk: one libFuzzer target per remaining parser:
+# tests/fuzz/extra.mk: one libFuzzer target per remaining parser (owner: engine):
 # the RDP-side parsers of the examples, the Remote Guard ticket structure and
 # the NT-hash key file reader.
 if FUZZING

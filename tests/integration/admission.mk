@@ -1,5 +1,5 @@
 # tests/integration/admission.mk: admission control of both front ends
-# under idle-socket attack (docs/ADMISSION.md).
+# under idle-socket attack (owner: admission; docs/ADMISSION.md).
 # test_admission.sh: credssp-server; test_gateway_admission.sh: the gateway
 # in front of Debian's xrdp (root; skips like the other gateway tests).
 # admission_load.py is the attacker and the timed login client.

@@ -1,4 +1,4 @@
-# tests/integration/gateway.mk: gateway tests with real xrdp.
+# tests/integration/gateway.mk: gateway tests with real xrdp (owner: gateway).
 # test_gateway_pdu: the gateway's PDU code (Connect Response and Client Info
 # rewrites, X.224 toward xrdp, identity mapping), cmocka, no sockets.
 # test_gateway*.sh: Debian's xrdp 0.9.21 + Xvnc + xfreerdp 2.11 through the

@@ -1,4 +1,4 @@
-# tests/integration/interop.mk: credssp-server tests with real clients.
+# tests/integration/interop.mk: credssp-server tests with real clients (owner: server).
 # xfreerdp 2.11, impacket rdp_check, rdesktop 1.9 and a SPNEGO client
 # (python3-gssapi) against examples/credssp-server; server_basics.sh covers
 # the X.224 / TLS-only / deadline / JSON paths without a real client.
