@@ -20,6 +20,7 @@ tests_integration_test_loopback_SOURCES = \
 	tests/integration/loopback_ok.c tests/integration/loopback_bad.c \
 	tests/integration/loopback_cases.h \
 	tests/integration/loopback.c tests/integration/loopback.h \
+	tests/integration/loopback_fixture.c \
 	tests/integration/loopback_lookup.c tests/integration/loopback_guard.c \
 	tests/integration/loopback_scale.c
 tests_integration_test_loopback_CFLAGS = $(UNIT_CFLAGS)
