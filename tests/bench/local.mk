@@ -1,7 +1,7 @@
-# tests/bench/local.mk: credssp-bench, the load client of docs/PERFORMANCE.md
-# (owner: bench).  A program, not a test: tests/bench/run.sh runs it.
-# It links the test CredSSP client of tests/integration (libcsspclient.la,
-# owner: client), which make builds on demand.
+# tests/bench/local.mk: credssp-bench, the load client of docs/PERFORMANCE.md.
+# A program, not a test: tests/bench/run.sh runs it.
+# It links the test CredSSP client of tests/integration (libcsspclient.la),
+# which make builds on demand.
 noinst_PROGRAMS += tests/bench/credssp-bench
 tests_bench_credssp_bench_SOURCES = \
 	tests/bench/bench.h tests/bench/main.c tests/bench/loop.c \

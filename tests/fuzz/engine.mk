@@ -1,4 +1,4 @@
-# tests/fuzz/engine.mk: libFuzzer target for the whole engine (owner: engine).
+# tests/fuzz/engine.mk: libFuzzer target for the whole engine.
 if FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz_engine
 FUZZ_TARGETS += tests/fuzz/fuzz_engine

@@ -3,7 +3,7 @@
  *
  * Targets: cssp_ts_credentials_decode / _encode / _clear (acceptor/codec/tscred.c),
  * the UTF-16 conversions (utf16.c), the secret type, der.c and buf.c.
- * Property (tests/unit/acceptor/roundtrip.h): an input is refused with a
+ * Property (tests/unit/roundtrip.h): an input is refused with a
  * protocol error and a zeroed output, or it re-encodes to exactly itself
  * (Restricted Admin as 30 00 is the one documented exception); clearing
  * leaves the struct zeroed.  Any violation aborts.  Deterministic, no

@@ -3,7 +3,7 @@
  *
  * Targets: cssp_ts_request_decode, cssp_ts_request_encode,
  * cssp_ts_request_frame (acceptor/codec/tsrequest.c) and everything under them
- * (der.c, buf.c).  Property (tests/unit/acceptor/roundtrip.h): an input is
+ * (der.c, buf.c).  Property (tests/unit/roundtrip.h): an input is
  * refused with a protocol error and a zeroed output, or it re-encodes to
  * exactly itself (strict DER: one encoding per value; the 5-byte errorCode
  * form is the one documented exception).  A decodable TSRequest is also a

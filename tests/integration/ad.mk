@@ -1,4 +1,4 @@
-# tests/integration/ad.mk: tests against a throwaway Samba AD DC (owner: ad).
+# tests/integration/ad.mk: tests against a throwaway Samba AD DC.
 # ad_lib.sh provisions and starts it per test under the test's temp dir and
 # holds a flock, so that `make -j2 check` runs these one after the other.
 # They skip (77) without the Samba packages (tests/deps.sh PKGS_AD) or root.

@@ -1,5 +1,5 @@
 # tests/integration/async.mk: slow identity back ends never stall the event
-# loop (owner: async; issue 15, docs/ENGINE.md "Deferred mode").
+# loop (issue 15, docs/ENGINE.md "Deferred mode").
 # slowkey.so is an LD_PRELOAD shim that makes gss-ntlmssp's key-entry open
 # for one user sleep (the stand-in for a slow domain controller).
 check_LTLIBRARIES += tests/integration/slowkey.la

@@ -1,3 +1,3 @@
-# tests/integration/conffile.mk: --config FILE of both daemons (owner: deb).
+# tests/integration/conffile.mk: --config FILE of both daemons.
 dist_check_SCRIPTS += tests/integration/test_conffile.sh
 TESTS += tests/integration/test_conffile.sh

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "credssp_pam.h"
-#include "fixture.h"
+#include "result_fixture.h"
 
 int
 main(int argc, char **argv)

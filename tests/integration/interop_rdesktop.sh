@@ -9,7 +9,7 @@
 # rdesktop 1.9 writes its authInfo TSRequest with non-minimal long-form DER
 # lengths (30 82 00 94 ...) and NUL-terminated UTF-16 strings in
 # TSPasswordCreds; the engine tolerates exactly that for clients at version
-# 2-4 (docs/INTEROP.md, tests/unit/acceptor/test_interop.c).
+# 2-4 (docs/INTEROP.md, tests/unit/acceptor/codec/test_interop.c).
 . "$(dirname "$0")/interop_lib.sh"
 il_init rdesktop
 il_need rdesktop timeout

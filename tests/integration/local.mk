@@ -1,5 +1,5 @@
 # tests/integration/local.mk: the test CredSSP client and the in-process
-# loopback test of the engine (owner: client).  run_loopback.sh starts a
+# loopback test of the engine.  run_loopback.sh starts a
 # throwaway KDC (mkrealm.sh) for the Kerberos cases and stops it by pid.
 check_LTLIBRARIES = tests/integration/libcsspclient.la
 tests_integration_libcsspclient_la_SOURCES = \
@@ -20,6 +20,7 @@ tests_integration_test_loopback_SOURCES = \
 	tests/integration/loopback_ok.c tests/integration/loopback_bad.c \
 	tests/integration/loopback_cases.h \
 	tests/integration/loopback.c tests/integration/loopback.h \
+	tests/integration/loopback_fixture.c \
 	tests/integration/loopback_lookup.c tests/integration/loopback_guard.c \
 	tests/integration/loopback_scale.c
 tests_integration_test_loopback_CFLAGS = $(UNIT_CFLAGS)

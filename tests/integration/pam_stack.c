@@ -29,7 +29,7 @@
 #include <security/pam_appl.h>
 
 #include "credssp_pam.h"
-#include "fixture.h"
+#include "result_fixture.h"
 
 #define RHOST "192.0.2.7"
 #define WRONG_PW "Wr0ng-pw"

@@ -9,7 +9,15 @@
 #   <name>.md §N.M   (also "section N" or a bare "N.M") the cited file has a
 #                    heading that starts with N.M, so a renumbered section is
 #                    caught;
-#   docs/<path>      any cited path under docs/ exists.
+#   docs/<path>      any cited path under docs/ exists;
+#   tests/<path>     a cited test, script or helper exists: as named, or as
+#                    <path>.c, .sh or .py (a test program or script named
+#                    without its suffix), or is built by a fragment (a
+#                    <canonical name>_SOURCES, or a %reldir% rule); a name
+#                    ending in _ or - is a prefix (tests/data/tscred_*) and is
+#                    not checked.  The vectors in tests/data cite the test
+#                    data of the projects they come from, so they are not
+#                    read for this check.
 #
 # Web addresses (anything after "//") are not checked.  Run by `make check`
 # with $top_srcdir; by hand: tests/style/doc_refs.sh [TOP].
@@ -20,6 +28,7 @@ trap 'rm -f "$tmp"' EXIT
 
 md_ref='[A-Za-z0-9_./-]*[A-Za-z0-9_-]\.md[`'"'"'"]?[[:space:]]*(§[[:space:]]*[0-9]+(\.[0-9]+)*|section[[:space:]]+[0-9]+(\.[0-9]+)*|[0-9]+\.[0-9]+(\.[0-9]+)*)?'
 docs_ref='(^|[^A-Za-z0-9_./-])docs/[A-Za-z0-9_./-]*[A-Za-z0-9_-]'
+tests_ref='(^|[^A-Za-z0-9_./-])tests/[A-Za-z0-9_./-]*[A-Za-z0-9_-]'
 
 # The files of the repository that can cite something (no build output).
 sources() {
@@ -48,6 +57,15 @@ resolve() {
     return 1
 }
 
+# built PATH: a fragment builds PATH (a program or library with a
+# <canonical name>_SOURCES, or a rule %reldir%/<name>: in its folder's local.mk).
+built() {
+    canon=$(printf '%s' "$1" | sed 's/[^A-Za-z0-9_]/_/g')
+    grep -qE "^${canon}_SOURCES[[:space:]]*=" $fragments && return 0
+    [ -f "$(dirname "$1")/local.mk" ] && grep -qF "%reldir%/$(basename "$1"):" "$(dirname "$1")/local.mk"
+}
+
+fragments=$(sources | grep -E '(\.mk|Makefile\.am)$')
 nfiles=0
 nrefs=0
 for f in $(sources); do
@@ -76,6 +94,18 @@ for f in $(sources); do
         path=$(printf '%s' "${hit#*:}" | sed -E 's,^[^d]*(docs/),\1,; s/[.]+$//')
         echo ref >>"$tmp"
         [ -e "$path" ] || echo "FAIL $f:$line: cites $path, which is not in the repository"
+    done
+    case $f in tests/data/*) continue ;; esac
+    grep -InoE "$tests_ref" "$f" 2>/dev/null | while IFS= read -r hit; do
+        line=${hit%%:*}
+        path=$(printf '%s' "${hit#*:}" | sed -E 's,^[^t]*(tests/),\1,; s/[.]+$//')
+        case $path in *_ | *-) continue ;; esac
+        echo ref >>"$tmp"
+        for c in "$path" "$path.c" "$path.sh" "$path.py" "${path%.la}.c"; do
+            [ -e "$c" ] && continue 2
+        done
+        built "$path" ||
+            echo "FAIL $f:$line: cites $path, which is not in the repository and no fragment builds"
     done
 done >"$tmp.out"
 nrefs=$(wc -l <"$tmp")

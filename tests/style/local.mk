@@ -1,5 +1,4 @@
-# tests/style/local.mk: checks that compare the tree with itself (owner: house).
-# (tests/style/banned.sh is wired in tests/unit/local.mk.)
+# tests/style/local.mk: checks that compare the tree with itself.
 
 # The exported symbols of libcredssp.so and pam_credssp.so against the
 # declarations in the code (CREDSSP_API in include/*.h; pam_sm_* and the map).
@@ -10,17 +9,6 @@ TESTS += tests/style/exports.sh
 # PAM application; libcredssp.so without libpam.
 dist_check_SCRIPTS += tests/style/module_imports.sh
 TESTS += tests/style/module_imports.sh
-
-# test_error.c checks every code of the error enum; the list is generated
-# from include/credssp.h, never kept by hand.
-BUILT_SOURCES = tests/unit/acceptor/error_list.h
-CLEANFILES += tests/unit/acceptor/error_list.h
-EXTRA_DIST += tests/style/error_list.sh
-tests/unit/acceptor/error_list.h: $(top_srcdir)/include/credssp.h \
-		$(top_srcdir)/tests/style/error_list.sh
-	$(AM_V_GEN)$(MKDIR_P) tests/unit/acceptor && \
-	$(SHELL) $(top_srcdir)/tests/style/error_list.sh $(top_srcdir)/include/credssp.h >$@.tmp && \
-	mv $@.tmp $@
 
 # `make warnings`: rebuild everything (library, module, examples, tests) with
 # compiler warnings as errors, whatever configure was given (CI configures with
@@ -40,3 +28,7 @@ TESTS += tests/style/doc_refs.sh
 # Which folder may include which headers (docs/DEVELOPMENT.md, "Layout").
 dist_check_SCRIPTS += tests/style/includes.sh
 TESTS += tests/style/includes.sh
+
+# Banned functions in shipped code.
+dist_check_SCRIPTS += tests/style/banned.sh
+TESTS += tests/style/banned.sh

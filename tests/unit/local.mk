@@ -1,44 +1,30 @@
-# tests/unit/local.mk: unit tests of the engine side (owner: engine).
-ENGINE_UNIT_TESTS = tests/unit/acceptor/test_error tests/unit/acceptor/test_secret \
-	tests/unit/acceptor/test_binding tests/unit/acceptor/test_identity \
-	tests/unit/acceptor/test_interop tests/unit/acceptor/test_result \
-	tests/unit/acceptor/test_engine tests/unit/acceptor/test_audit \
-	tests/unit/acceptor/test_gss
-check_PROGRAMS += $(ENGINE_UNIT_TESTS)
-TESTS += $(ENGINE_UNIT_TESTS)
-tests_unit_acceptor_test_error_SOURCES = tests/unit/acceptor/test_error.c
-tests_unit_acceptor_test_error_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_acceptor_test_error_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_secret_SOURCES = tests/unit/acceptor/test_secret.c \
-	tests/unit/heapscan.c tests/unit/heapscan.h
-tests_unit_acceptor_test_secret_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
-tests_unit_acceptor_test_secret_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_binding_SOURCES = tests/unit/acceptor/test_binding.c
-tests_unit_acceptor_test_binding_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_acceptor_test_binding_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_identity_SOURCES = tests/unit/acceptor/test_identity.c
-tests_unit_acceptor_test_identity_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_acceptor_test_identity_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_interop_SOURCES = tests/unit/acceptor/test_interop.c
-tests_unit_acceptor_test_interop_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_acceptor_test_interop_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_result_SOURCES = tests/unit/acceptor/test_result.c
-tests_unit_acceptor_test_result_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_acceptor_test_result_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_engine_SOURCES = tests/unit/acceptor/test_engine.c \
-	tests/unit/heapscan.c tests/unit/heapscan.h
-tests_unit_acceptor_test_engine_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/tests/unit
-tests_unit_acceptor_test_engine_LDADD = $(UNIT_LDADD)
-tests_unit_acceptor_test_audit_SOURCES = tests/unit/acceptor/test_audit.c
-tests_unit_acceptor_test_audit_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_acceptor_test_audit_LDADD = $(UNIT_LDADD)
-# The mechanism's answers are mocked: the linker routes gss.c's calls to test_gss.c.
-tests_unit_acceptor_test_gss_SOURCES = tests/unit/acceptor/test_gss.c
-tests_unit_acceptor_test_gss_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_acceptor_test_gss_LDFLAGS = -Wl,--wrap=gss_accept_sec_context \
-	-Wl,--wrap=gss_display_name
-tests_unit_acceptor_test_gss_LDADD = $(UNIT_LDADD)
-
-# Style: banned functions in shipped code.
-dist_check_SCRIPTS += tests/style/banned.sh
-TESTS += tests/style/banned.sh
+# tests/unit/local.mk: what the unit tests share.  The unit tests mirror the
+# source tree (docs/DEVELOPMENT.md, "Tests"): tests/unit/base/ tests base/,
+# tests/unit/acceptor/<layer>/ tests acceptor/<layer>/, tests/unit/pam_credssp/
+# the module; each folder wires its own tests in its local.mk.  The helpers
+# here are compiled into the tests that name them:
+#
+#   heapscan.c        counts the copies of a secret in the process's memory
+#   alloc_track.c     wraps the allocator (ALLOC_TRACK_WRAP) to find
+#                     secrets released unwiped
+#   mutate.c, vectors.c, roundtrip.c (codec_test.h)
+#                     the codec oracle: hostile variants of a known-answer
+#                     vector (tests/data/*.hex, read at run time from
+#                     $top_srcdir), and the decode/re-encode property (also
+#                     linked into the fuzz targets, tests/fuzz/local.mk)
+#   result_fixture.c  builds credssp_result values as the engine would fill
+#                     them (the hand-off, PAM and integration tests)
+UNIT_HELPER_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/%reldir%
+UNIT_HEAPSCAN = %reldir%/heapscan.c %reldir%/heapscan.h
+ALLOC_TRACK = %reldir%/alloc_track.c %reldir%/alloc_track.h
+ALLOC_TRACK_WRAP = $(AM_LDFLAGS) \
+	-Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc -Wl,--wrap=free
+CODEC_TEST_HELPERS = \
+	%reldir%/mutate.c %reldir%/mutate.h \
+	%reldir%/vectors.c %reldir%/vectors.h \
+	%reldir%/roundtrip.c %reldir%/roundtrip.h \
+	%reldir%/codec_test.h
+RESULT_FIXTURE = %reldir%/result_fixture.c %reldir%/result_fixture.h
+# PAM-side tests: the module's private headers, and libpam.
+PAM_UNIT_CFLAGS = $(UNIT_HELPER_CFLAGS) -I$(top_srcdir)/pam_credssp
+PAM_UNIT_LDADD = $(UNIT_LDADD) $(PAM_LIBS)

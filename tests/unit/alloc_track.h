@@ -2,7 +2,7 @@
  * alloc_track.h - find secrets left in freed memory.
  *
  * A test program linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,
- * --wrap=free (ALLOC_TRACK_LDFLAGS in tests/unit/codec.mk) routes the
+ * --wrap=free (ALLOC_TRACK_WRAP in tests/unit/local.mk) routes the
  * allocations of every object in its link (the test and libcredssp_core)
  * through here.  While tracking is on, every block that is freed is searched
  * for the needles, and so is every block realloc releases.  A secret that

@@ -1,6 +1,6 @@
 /*
- * beyond_pam.c - issue #6 in real PAM stacks (pam_wrapper + nss_wrapper),
- * run by tests/integration/test_beyond_pam.sh, which writes the service
+ * pam_credtypes.c - issue #6 in real PAM stacks (pam_wrapper + nss_wrapper),
+ * run by tests/integration/test_pam_credtypes.sh, which writes the service
  * files and the SoftHSM2 token (see there):
  *
  *   smart card (MS-CSSP 2.2.1.2.2)   the PIN unlocks a SoftHSM2 token
@@ -14,11 +14,11 @@
  *            owner, open mode, missing directory, minimum_uid), 8 processes
  *            enrolling into one key file at once
  *
- * Modes: "suite" (cmocka); "chauthtok SERVICE USER" (BEYOND_OLD_PW,
- * BEYOND_NEW_PW) and "auth SERVICE USER" (BEYOND_PW; then setcred) exit with
- * the PAM code, for the shell tests.  Environment of the suite: BEYOND_DIR
- * (the scratch directory), BEYOND_PIN, BEYOND_KEYFILE, BEYOND_SHIM_STATE,
- * BEYOND_EMPTY_CONF.  No secret is printed.
+ * Modes: "suite" (cmocka); "chauthtok SERVICE USER" (CREDTYPES_OLD_PW,
+ * CREDTYPES_NEW_PW) and "auth SERVICE USER" (CREDTYPES_PW; then setcred) exit with
+ * the PAM code, for the shell tests.  Environment of the suite: CREDTYPES_DIR
+ * (the scratch directory), CREDTYPES_PIN, CREDTYPES_KEYFILE, CREDTYPES_SHIM_STATE,
+ * CREDTYPES_EMPTY_CONF.  No secret is printed.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -36,7 +36,7 @@
 #include <security/pam_appl.h>
 
 #include "credssp_pam.h"
-#include "fixture.h"
+#include "result_fixture.h"
 #include "keyfile.h"
 #include "secret.h"
 
@@ -535,7 +535,7 @@ need_env(const char *name)
     const char *v = getenv(name);
 
     if (v == NULL || v[0] == '\0') {
-        fprintf(stderr, "beyond_pam: %s is not set\n", name);
+        fprintf(stderr, "pam_credtypes: %s is not set\n", name);
         exit(2);
     }
     return v;
@@ -565,10 +565,10 @@ run_suite(void)
         cmocka_unit_test(test_concurrent_enroll),
     };
 
-    dir = need_env("BEYOND_DIR");
-    pin = need_env("BEYOND_PIN");
-    keyfile = need_env("BEYOND_KEYFILE");
-    shim_state = need_env("BEYOND_SHIM_STATE");
+    dir = need_env("CREDTYPES_DIR");
+    pin = need_env("CREDTYPES_PIN");
+    keyfile = need_env("CREDTYPES_KEYFILE");
+    shim_state = need_env("CREDTYPES_SHIM_STATE");
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
 
@@ -578,10 +578,10 @@ main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "suite") == 0)
         return run_suite();
     if (argc == 4 && strcmp(argv[1], "chauthtok") == 0)
-        return run_chauthtok(argv[2], argv[3], need_env("BEYOND_OLD_PW"),
-                             need_env("BEYOND_NEW_PW"));
+        return run_chauthtok(argv[2], argv[3], need_env("CREDTYPES_OLD_PW"),
+                             need_env("CREDTYPES_NEW_PW"));
     if (argc == 4 && strcmp(argv[1], "auth") == 0) {
-        struct answers a = { .password = need_env("BEYOND_PW") };
+        struct answers a = { .password = need_env("CREDTYPES_PW") };
         struct pam_conv conv = { conv_fn, &a };
         pam_handle_t *ph = NULL;
         int rc;
@@ -594,6 +594,6 @@ main(int argc, char **argv)
         pam_end(ph, rc);
         return rc;
     }
-    fprintf(stderr, "usage: beyond_pam suite | chauthtok SERVICE USER | auth SERVICE USER\n");
+    fprintf(stderr, "usage: pam_credtypes suite | chauthtok SERVICE USER | auth SERVICE USER\n");
     return 64;
 }

@@ -1,11 +1,12 @@
 /*
- * fixture.c - credssp_result builders for the PAM-side tests (fixture.h).
+ * result_fixture.c - credssp_result builders for the hand-off, PAM and
+ * integration tests (result_fixture.h).
  * Failures abort: a fixture that cannot be built is a broken test.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture.h"
+#include "result_fixture.h"
 
 /* strdup that tolerates NULL and aborts on allocation failure. */
 static char *

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/integration/test_beyond_server.sh - issue #6 end to end: credssp-server
+# tests/integration/test_server_credtypes.sh - issue #6 end to end: credssp-server
 # (examples/) with private PAM stacks (pam_wrapper + nss_wrapper) and the
 # engine-level client tests/integration/cssp_connect (X.224 flags of our
 # choice, TLS + CredSSP with NTLM, then smart-card / Restricted Admin /
@@ -22,7 +22,7 @@
 #     no longer does.
 # Exactly one TCP connection per client run (counted in the reports).
 . "$(dirname "$0")/interop_lib.sh"
-il_init beyond
+il_init credtypes
 [ "$(id -u)" = 0 ] || il_skip "needs root (key file ownership)"
 LIBDIR=/usr/lib/x86_64-linux-gnu
 MATRIX=$LIBDIR/pam_wrapper/pam_matrix.so
@@ -32,7 +32,7 @@ il_need "$LIBDIR/libpam_wrapper.so" "$LIBDIR/libnss_wrapper.so" "$MATRIX" "$P11M
     softhsm2-util pkcs11-tool openssl timeout
 [ -n "$PAMP11" ] || il_skip "pam_p11.so missing (apt-get install libpam-p11)"
 CONNECT=$top_builddir/tests/integration/cssp_connect
-PAMDRV=$top_builddir/tests/integration/beyond_pam
+PAMDRV=$top_builddir/tests/integration/pam_credtypes
 MODULE=$top_builddir/pam_credssp/.libs/pam_credssp.so
 [ -x "$CONNECT" ] && [ -x "$PAMDRV" ] && [ -f "$MODULE" ] || il_fail "build the test programs first"
 PIN=739164
@@ -171,7 +171,7 @@ if ldd "$PAMDRV" 2>/dev/null | grep -q libasan; then
 PAM_WRAPPER_DISABLE_DEEPBIND=1 ASAN_OPTIONS=detect_leaks=0"
 fi
 # shellcheck disable=SC2086
-BEYOND_OLD_PW=Before-1 BEYOND_NEW_PW=After-2 $DRVENV "$PAMDRV" chauthtok passwd_enroll alice \
+CREDTYPES_OLD_PW=Before-1 CREDTYPES_NEW_PW=After-2 $DRVENV "$PAMDRV" chauthtok passwd_enroll alice \
     >"$T/chauthtok.log" 2>&1 || il_fail "chauthtok failed ($(tail -n 5 "$T/chauthtok.log"))"
 il_server enrol --ntlm-keyfile "$T/keys/enrolled.keys" --connections 2
 CSSP_PASSWORD=After-2 connect enrol_new

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "credssp_pam.h"
-#include "fixture.h"
+#include "result_fixture.h"
 
 #define PW "S3cret pw!"
 

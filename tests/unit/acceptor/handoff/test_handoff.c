@@ -2,9 +2,9 @@
  * test_handoff.c - the keyring hand-off (acceptor/handoff/handoff.c, handoff_fmt.c):
  * store and claim once, second claim, forged / malformed / expired tokens,
  * tampering, racing claimants, key permissions and timeout, what another
- * uid sees (fork + setresuid(nobody)), the process keyring, the owner check
- * of a claim (a key of another uid, or open to group/other, is refused and
- * left alone), and the record format against truncation and clock checks.
+ * uid sees (fork + setresuid(nobody)), the process keyring, and the owner
+ * check of a claim (a key of another uid, or open to group/other, is refused
+ * and left alone).  The record format is tested in test_handoff_fmt.c.
  *
  * The program joins a fresh anonymous session keyring first (the same as
  * running under `keyctl session -`); keys go to a private keyring linked
@@ -26,7 +26,7 @@
 #include <keyutils.h>
 
 #include "credssp_pam.h"
-#include "fixture.h"
+#include "result_fixture.h"
 #include "handoff.h"
 
 #define PW "p4ss w0rd\xc3\xa9"
@@ -556,98 +556,6 @@ test_restricted_admin_roundtrip(void **state)
     (void)state;
 }
 
-/* Seal the standard result with fresh keys into *rec. */
-static void
-seal(struct cssp_handoff_keys *keys, uint64_t now, unsigned timeout, uint8_t **rec, size_t *len)
-{
-    struct credssp_result *in =
-        fixture_result(CREDSSP_MECH_NTLM, "TESTDOM\\alice", "alice", "TESTDOM", PW, 5);
-
-    assert_int_equal(cssp_handoff_derive("00112233445566778899aabbccddeeff"
-                                         "00112233445566778899aabbccddeeff", keys), CREDSSP_OK);
-    assert_int_equal(cssp_handoff_seal(in, now, timeout, keys, rec, len), CREDSSP_OK);
-    credssp_result_free(in);
-}
-
-static void
-test_record_clock_checks(void **state)
-{
-    struct cssp_handoff_keys keys;
-    uint8_t *rec = NULL;
-    size_t len = 0;
-    credssp_result *r = NULL;
-
-    seal(&keys, 1000, 30, &rec, &len);
-    assert_int_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_OK);
-    credssp_result_free(r);
-    r = NULL;
-    assert_int_equal(cssp_handoff_open(rec, len, 1029, &keys, &r), CREDSSP_OK);
-    credssp_result_free(r);
-    r = NULL;
-    assert_int_equal(cssp_handoff_open(rec, len, 1030, &keys, &r), CREDSSP_E_TIMEOUT);
-    assert_int_equal(cssp_handoff_open(rec, len, 999, &keys, &r), CREDSSP_E_TIMEOUT);
-    assert_null(r);
-    free(rec);
-    assert_int_equal(cssp_handoff_seal(NULL, 0, 30, &keys, &rec, &len), CREDSSP_E_INVALID_ARG);
-    (void)state;
-}
-
-static void
-test_record_truncations_and_flips(void **state)
-{
-    struct cssp_handoff_keys keys, other;
-    uint8_t *rec = NULL;
-    size_t len = 0;
-    credssp_result *r = NULL;
-
-    seal(&keys, 1000, 30, &rec, &len);
-    for (size_t n = 0; n < len; n++) {
-        assert_int_not_equal(cssp_handoff_open(rec, n, 1000, &keys, &r), CREDSSP_OK);
-        assert_null(r);
-    }
-    for (size_t i = 0; i < len; i++) {
-        rec[i] ^= 0x80;
-        assert_int_not_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_OK);
-        assert_null(r);
-        rec[i] ^= 0x80;
-    }
-    rec[6] = 1;
-    assert_int_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_E_BAD_VERSION);
-    rec[6] = 2;
-    rec[0] = 'X';
-    assert_int_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_E_BAD_TAG);
-    rec[0] = 'C';
-    /* Another token's key, or the right key under another name, does not open it. */
-    assert_int_equal(cssp_handoff_derive("ffffffffffffffffffffffffffffffff"
-                                         "ffffffffffffffffffffffffffffffff", &other), CREDSSP_OK);
-    assert_int_equal(cssp_handoff_open(rec, len, 1000, &other, &r), CREDSSP_E_CRYPTO);
-    memcpy(other.key, keys.key, sizeof(other.key));
-    assert_int_equal(cssp_handoff_open(rec, len, 1000, &other, &r), CREDSSP_E_CRYPTO);
-    assert_int_equal(cssp_handoff_open(rec, len, 1000, &keys, &r), CREDSSP_OK);
-    credssp_result_free(r);
-    free(rec);
-    (void)state;
-}
-
-static void
-test_derive_is_stable_and_distinct(void **state)
-{
-    struct cssp_handoff_keys a, b;
-
-    assert_int_equal(cssp_handoff_derive("00112233445566778899aabbccddeeff"
-                                         "00112233445566778899aabbccddeeff", &a), CREDSSP_OK);
-    assert_int_equal(cssp_handoff_derive("00112233445566778899aabbccddeeff"
-                                         "00112233445566778899aabbccddeeff", &b), CREDSSP_OK);
-    assert_memory_equal(&a, &b, sizeof(a));
-    assert_int_equal(strlen(a.desc), CSSP_HANDOFF_DESC_LEN);
-    assert_int_equal(strncmp(a.desc, "credssp:", 8), 0);
-    assert_int_equal(cssp_handoff_derive("10112233445566778899aabbccddeeff"
-                                         "00112233445566778899aabbccddeeff", &b), CREDSSP_OK);
-    assert_string_not_equal(a.desc, b.desc);
-    assert_memory_not_equal(a.key, b.key, sizeof(a.key));
-    (void)state;
-}
-
 int
 main(void)
 {
@@ -672,9 +580,6 @@ main(void)
         cmocka_unit_test_setup_teardown(test_process_keyring_is_private, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smartcard_and_kerberos_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restricted_admin_roundtrip, setup, teardown),
-        cmocka_unit_test(test_record_clock_checks),
-        cmocka_unit_test(test_record_truncations_and_flips),
-        cmocka_unit_test(test_derive_is_stable_and_distinct),
     };
 
     /* Like `keyctl session -`: a fresh anonymous session keyring for this run. */

@@ -2,7 +2,7 @@
  * test_wipe.c - the hand-off and the conversation helper leave no copy of
  * the password in memory: a random password is stored, claimed and given to
  * a conversation; after each step the process's writable memory is scanned
- * (/proc/self/mem, as tests/unit/acceptor/test_secret.c does) and the count
+ * (/proc/self/mem, as tests/unit/base/test_secret.c does) and the count
  * of copies must be exactly the live secrets.
  */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
-# tests/integration/test_beyond_pam.sh: issue #6 in real PAM stacks, run by
-# tests/integration/beyond_pam (cmocka) under pam_wrapper + nss_wrapper.
+# tests/integration/test_pam_credtypes.sh: issue #6 in real PAM stacks, run by
+# tests/integration/pam_credtypes (cmocka) under pam_wrapper + nss_wrapper.
 #
 # Sets up in a scratch directory: a SoftHSM2 token "cssp-alice" (user PIN,
 # RSA-2048 key and a self-signed certificate for alice, imported with
@@ -14,7 +14,7 @@ set -u
 
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$(pwd)}
-bin=$builddir/tests/integration/beyond_pam
+bin=$builddir/tests/integration/pam_credtypes
 module=$builddir/pam_credssp/.libs/pam_credssp.so
 shim=$builddir/tests/integration/.libs/p11_lockshim.so
 libdir=/usr/lib/x86_64-linux-gnu
@@ -37,7 +37,7 @@ for c in softhsm2-util pkcs11-tool openssl; do
 done
 [ -x "$bin" ] && [ -f "$module" ] && [ -f "$shim" ] || fail "build the test programs first"
 
-T=$(mktemp -d /tmp/cssp-beyond-pam-XXXXXX) || exit 99
+T=$(mktemp -d /tmp/cssp-credtypes-pam-XXXXXX) || exit 99
 cleanup() { rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -126,12 +126,12 @@ fi
 (cd "$T" && env LD_PRELOAD="$preload" PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR="$T/svc" \
     PAM_WRAPPER_DEBUGLEVEL=2 NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
     SOFTHSM2_CONF="$T/sc/softhsm2.conf" CSSP_P11_SHIM_TARGET="$p11mod" \
-    CSSP_P11_SHIM_STATE="$T/shim.state" BEYOND_DIR="$T" BEYOND_PIN="$PIN" \
-    BEYOND_KEYFILE="$keyfile" BEYOND_SHIM_STATE="$T/shim.state" \
+    CSSP_P11_SHIM_STATE="$T/shim.state" CREDTYPES_DIR="$T" CREDTYPES_PIN="$PIN" \
+    CREDTYPES_KEYFILE="$keyfile" CREDTYPES_SHIM_STATE="$T/shim.state" \
     timeout 300 "$bin" suite) > "$T/suite.log" 2>&1
 st=$?
 sed -e "s/$PIN/<PIN>/g" "$T/suite.log"
-[ $st = 0 ] || fail "beyond_pam suite failed"
+[ $st = 0 ] || fail "pam_credtypes suite failed"
 
 # ---- what the logs say, and what they must not ----
 for want in 'cred=smartcard outcome=forwarded' 'cred=restricted_admin outcome=trusted' \
@@ -144,5 +144,5 @@ for secret in "$PIN" Attacker-pw-9 Old-alice-1 New-alice-2 bob-pw-1 carol-pw-1 p
     if grep -a -q -- "$secret" "$T/suite.log"; then fail "a secret appears in the log"; fi
 done
 ls "$T/keys" | grep -v '\.lock$' | grep -q 'ntlm\.keys\.' && fail "a temporary key file was left: $(ls "$T/keys")"
-echo "test_beyond_pam.sh: all checks passed"
+echo "test_pam_credtypes.sh: all checks passed"
 exit 0

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "fixture.h"
+#include "result_fixture.h"
 #include "pcssp.h"
 
 static char conf_path[] = "/tmp/credssp-test-krb5-XXXXXX";

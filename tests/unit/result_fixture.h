@@ -1,9 +1,9 @@
 /*
- * fixture.h - builds credssp_result values directly for the PAM-side tests
+ * result_fixture.h - builds credssp_result values directly for the PAM-side tests
  * (what the engine would fill after a finished exchange).
  */
-#ifndef PAM_TEST_FIXTURE_H
-#define PAM_TEST_FIXTURE_H
+#ifndef RESULT_FIXTURE_H
+#define RESULT_FIXTURE_H
 
 #include "result.h"
 

@@ -20,7 +20,7 @@
  * build time from include/credssp.h (tests/style/error_list.sh), so a code
  * added to the enum is checked here without anyone listing it.
  */
-#include "tests/unit/acceptor/error_list.h"
+#include "tests/unit/base/error_list.h"
 
 static void
 test_every_code_described(void **state)

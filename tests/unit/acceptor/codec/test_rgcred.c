@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "fixture.h"
+#include "result_fixture.h"
 #include "rgcred.h"
 #include "tscred.h"
 
