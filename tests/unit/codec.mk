@@ -10,7 +10,8 @@ CODEC_TESTS = \
 	tests/unit/acceptor/test_der \
 	tests/unit/acceptor/test_utf16 \
 	tests/unit/acceptor/test_tsrequest \
-	tests/unit/acceptor/test_tscred
+	tests/unit/acceptor/test_tscred \
+	tests/unit/acceptor/test_token_sniff
 check_PROGRAMS += $(CODEC_TESTS)
 TESTS += $(CODEC_TESTS)
 
@@ -46,3 +47,8 @@ tests_unit_acceptor_test_tscred_SOURCES = tests/unit/acceptor/test_tscred.c \
 tests_unit_acceptor_test_tscred_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_tscred_LDADD = $(UNIT_LDADD)
 tests_unit_acceptor_test_tscred_LDFLAGS = $(CODEC_WRAP_ALLOC)
+
+tests_unit_acceptor_test_token_sniff_SOURCES = tests/unit/acceptor/test_token_sniff.c \
+	$(CODEC_TEST_HELPERS)
+tests_unit_acceptor_test_token_sniff_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_token_sniff_LDADD = $(UNIT_LDADD)
