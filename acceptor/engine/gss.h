@@ -2,7 +2,8 @@
  * gss.h - the GSSAPI side of the acceptor: MIT mechglue + gss-ntlmssp.
  *
  * Token dispatch (docs/PROTOCOL.md §6.1, MS-CSSP 3.1.5): raw NTLMSSP, SPNEGO
- * (RFC 4178 / MS-SPNG) or a raw Kerberos GSS token (RFC 4121).  Wrap and
+ * (RFC 4178 / MS-SPNG) or a raw Kerberos GSS token (RFC 4121), told apart by
+ * acceptor/codec/token_sniff.h.  Wrap and
  * unwrap in the SSPI layout CredSSP uses (docs/PROTOCOL.md §3).
  */
 #ifndef CSSP_GSS_H
@@ -11,13 +12,7 @@
 #include <gssapi/gssapi.h>
 
 #include "acceptor_config.h"
-
-enum cssp_token_kind {
-    CSSP_TOKEN_UNKNOWN = 0,
-    CSSP_TOKEN_NTLM,      /* "NTLMSSP\0" */
-    CSSP_TOKEN_SPNEGO,    /* 60 .. 06 06 2b 06 01 05 05 02 */
-    CSSP_TOKEN_KERBEROS   /* 60 .. krb5 or MS-krb5 OID */
-};
+#include "token_sniff.h"
 
 struct cssp_gss {
     gss_ctx_id_t ctx;
@@ -43,7 +38,6 @@ CSSP_WUR credssp_error cssp_gss_acquire(const struct credssp_config *cfg,
                                         const char *keyfile_override, gss_cred_id_t *out);
 void cssp_gss_release_cred(gss_cred_id_t *cred);
 
-enum cssp_token_kind cssp_gss_classify(const uint8_t *tok, size_t len);
 /*
  * Does a SPNEGO NegTokenInit list at least one mechanism of `allowed`
  * (enum credssp_mech bits)?  True when the list cannot be read here (SPNEGO

@@ -3,7 +3,7 @@ ENGINE_UNIT_TESTS = tests/unit/acceptor/test_error tests/unit/acceptor/test_secr
 	tests/unit/acceptor/test_binding tests/unit/acceptor/test_identity \
 	tests/unit/acceptor/test_interop tests/unit/acceptor/test_result \
 	tests/unit/acceptor/test_engine tests/unit/acceptor/test_audit \
-	tests/unit/acceptor/test_gss
+	tests/unit/acceptor/test_gss tests/unit/acceptor/test_ntlm_lookup
 check_PROGRAMS += $(ENGINE_UNIT_TESTS)
 TESTS += $(ENGINE_UNIT_TESTS)
 tests_unit_acceptor_test_error_SOURCES = tests/unit/acceptor/test_error.c
@@ -38,6 +38,11 @@ tests_unit_acceptor_test_gss_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_acceptor_test_gss_LDFLAGS = -Wl,--wrap=gss_accept_sec_context \
 	-Wl,--wrap=gss_display_name
 tests_unit_acceptor_test_gss_LDADD = $(UNIT_LDADD)
+# A real acceptor credential (MIT mechglue + gss-ntlmssp) over the sealed key-file memfd.
+tests_unit_acceptor_test_ntlm_lookup_SOURCES = tests/unit/acceptor/test_ntlm_lookup.c \
+	tests/unit/acceptor/vectors.c tests/unit/acceptor/vectors.h
+tests_unit_acceptor_test_ntlm_lookup_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_acceptor_test_ntlm_lookup_LDADD = $(UNIT_LDADD)
 
 # Style: banned functions in shipped code.
 dist_check_SCRIPTS += tests/style/banned.sh
