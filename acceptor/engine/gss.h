@@ -17,7 +17,7 @@
 struct cssp_gss {
     gss_ctx_id_t ctx;
     gss_cred_id_t own_cred;     /* per-exchange credential (lookup mode) */
-    int keyfile_fd;             /* memfd with the one-entry key file, or -1 */
+    int keyfile_fd;             /* key-file slot: a sealed memfd (lookup mode), or -1 */
     unsigned mech;              /* CREDSSP_MECH_* once known */
     bool complete;
     char *principal;            /* display name, NULs trimmed */
@@ -58,20 +58,21 @@ CSSP_WUR credssp_error cssp_gss_unwrap(struct cssp_gss *g, const uint8_t *in, si
 
 /*
  * NTLM lookup-callback mode (ntlm_lookup.c): a per-exchange credential whose
- * ntlmssp_keyfile is a private memfd; when the AUTHENTICATE message arrives
- * (raw or inside a SPNEGO NegTokenResp) the application's callback is asked
- * for that user's NT hash and the memfd gets the one matching line.
+ * ntlmssp_keyfile is /proc/self/fd/keyfile_fd, always a sealed memfd; when
+ * the AUTHENTICATE message arrives (raw or inside a SPNEGO NegTokenResp) the
+ * application's callback is asked for that user's NT hash and a sealed memfd
+ * with the one matching line takes the slot.
  */
 CSSP_WUR credssp_error cssp_gss_lookup_begin(const struct credssp_config *cfg,
                                              struct cssp_gss *g);
 CSSP_WUR credssp_error cssp_gss_lookup_prepare(const struct credssp_config *cfg,
                                                struct cssp_gss *g, const uint8_t *token,
                                                size_t len);
-/* Empty the memfd once gss-ntlmssp has read it: the hash lives no longer. */
+/* An empty sealed memfd into the slot once gss-ntlmssp has read the line. */
 void cssp_gss_lookup_forget(struct cssp_gss *g);
 /*
  * Engine end: delete the context and give the credential and its (emptied)
- * memfd back to cfg's pool for the next cssp_gss_lookup_begin.
+ * slot back to cfg's pool for the next cssp_gss_lookup_begin.
  */
 void cssp_gss_lookup_end(const struct credssp_config *cfg, struct cssp_gss *g);
 /* The pool of idle lookup-mode credentials of a config (thread-safe). */

@@ -1,21 +1,24 @@
 /*
  * ntlm_lookup.c - NT hashes from an application callback (docs/GSSAPI.md
  * §2.5): gss-ntlmssp has no in-memory acceptor API (docs/GSSAPI.md §2.4),
- * so each exchange gets its own acceptor credential whose key file is a
- * private memfd, filled with exactly one line once the client has named
- * itself.  The hash never touches a disk.
+ * so each exchange gets its own acceptor credential whose key file is
+ * "/proc/self/fd/N", N a descriptor slot of the exchange.  The slot always
+ * holds a memfd sealed by keyfile.c (CSSP_KEYFILE_SEALS): an empty one, and
+ * once the client has named itself one with exactly that line, put in place
+ * with dup3 and replaced by an empty one as soon as gss-ntlmssp has read it.
+ * Nothing in the process can alter a line gss-ntlmssp reads, and the hash
+ * never touches a disk.
  *
- * The user and domain are read from the NTLM AUTHENTICATE message
- * (MS-NLMP 2.2.1.3: DomainNameFields at offset 28, UserNameFields at 36,
- * NegotiateFlags at 60; UTF-16LE when NTLMSSP_NEGOTIATE_UNICODE) found raw or
- * as the responseToken of a SPNEGO NegTokenResp (RFC 4178 4.2.2).  Only these
- * two names are read; verifying the message is gss-ntlmssp's job.  The entry
+ * The user and domain come from the NTLM AUTHENTICATE message (MS-NLMP
+ * 2.2.1.3), raw or as the responseToken of a SPNEGO NegTokenResp (RFC 4178
+ * 4.2.2), read by acceptor/codec/token_sniff.c.  Only these two names are
+ * read; verifying the message is gss-ntlmssp's job.  The entry
  * is written with the domain exactly as the client sent it, which also
  * sidesteps gss-ntlmssp's case-sensitive NTOWFv2 domain (GSSAPI.md §2.2).
  *
  * Acquiring that credential costs as much as a third of a login (the krb5
  * mechanism re-reads krb5.conf, the mechglue scans /etc/gss/mech.d): a freed
- * engine's credential and its emptied memfd go back to a small pool in the
+ * engine's credential and its slot (emptied) go back to a small pool in the
  * config for the next engine (issue 15).
  */
 #include <fcntl.h>
