@@ -172,7 +172,7 @@ cleanup:
 static credssp_error
 classify_first(struct credssp_engine *e, const struct cssp_ts_request *req)
 {
-    e->first_kind = cssp_gss_classify(req->nego_token, req->nego_token_len);
+    e->first_kind = cssp_sniff_kind(req->nego_token, req->nego_token_len);
     switch (e->first_kind) {
     case CSSP_TOKEN_NTLM:
         e->result->mech = CREDSSP_MECH_NTLM;

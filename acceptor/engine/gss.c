@@ -25,14 +25,17 @@
 #include "gss.h"
 #include "secret.h"
 
-static char spnego_bytes[] = "\x2b\x06\x01\x05\x05\x02";               /* 1.3.6.1.5.5.2 */
-static char ntlm_bytes[] = "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"; /* 1.3.6.1.4.1.311.2.2.10 */
-static char krb5_bytes[] = "\x2a\x86\x48\x86\xf7\x12\x01\x02\x02";      /* 1.2.840.113554.1.2.2 */
-static char mskrb5_bytes[] = "\x2a\x86\x48\x82\xf7\x12\x01\x02\x02";    /* 1.2.840.48018.1.2.2 */
+static char spnego_bytes[] = CSSP_OID_SPNEGO;
+static char ntlm_bytes[] = CSSP_OID_NTLM;
+static char krb5_bytes[] = CSSP_OID_KRB5;
+static char mskrb5_bytes[] = CSSP_OID_MSKRB5;
 static gss_OID_desc spnego_oid = { 6, spnego_bytes };
 static gss_OID_desc ntlm_oid = { 10, ntlm_bytes };
 static gss_OID_desc krb5_oid = { 9, krb5_bytes };
 static gss_OID_desc mskrb5_oid = { 9, mskrb5_bytes };
+
+/* Size of the NTLM VERSION structure (MS-NLMP 2.2.2.10) the shim appends. */
+#define NTLM_VERSION_LEN 8u
 
 /* GSSAPI input buffers are declared non-const but are never written. */
 static void *
@@ -45,9 +48,6 @@ unconst(const void *p)
 
     return u.v;
 }
-
-#define NTLMSSP_SIG "NTLMSSP\0"
-#define NTLM_NEGOTIATE_VERSION 0x02000000u
 
 void
 cssp_gss_init(struct cssp_gss *g)
@@ -192,86 +192,15 @@ cleanup:
     return ret;
 }
 
-/* Does tok hold [APPLICATION 0] { OID oid ... } (RFC 2743 3.1 framing)? */
-static bool
-framed_with_oid(const uint8_t *tok, size_t len, const gss_OID_desc *oid)
-{
-    size_t pos = 2, body;
-
-    if (len < 2 || tok[0] != 0x60)
-        return false;
-    if (tok[1] < 0x80) {
-        body = tok[1];
-    } else {
-        size_t n = tok[1] & 0x7f;
-
-        if (n == 0 || n > 3 || len < 2 + n)
-            return false;
-        body = 0;
-        for (size_t i = 0; i < n; i++)
-            body = (body << 8) | tok[2 + i];
-        pos += n;
-    }
-    if (body != len - pos || len - pos < 2 + oid->length)
-        return false;
-    return tok[pos] == 0x06 && tok[pos + 1] == oid->length &&
-           memcmp(tok + pos + 2, oid->elements, oid->length) == 0;
-}
-
-enum cssp_token_kind
-cssp_gss_classify(const uint8_t *tok, size_t len)
-{
-    if (tok == NULL)
-        return CSSP_TOKEN_UNKNOWN;
-    if (len >= 12 && memcmp(tok, NTLMSSP_SIG, 8) == 0)
-        return CSSP_TOKEN_NTLM;
-    if (framed_with_oid(tok, len, &spnego_oid))
-        return CSSP_TOKEN_SPNEGO;
-    if (framed_with_oid(tok, len, &krb5_oid) || framed_with_oid(tok, len, &mskrb5_oid))
-        return CSSP_TOKEN_KERBEROS;
-    return CSSP_TOKEN_UNKNOWN;
-}
-
-/* Is the DER OID body (oid, len) one of the mechanisms in `allowed`? */
-static bool
-oid_allowed(const uint8_t *oid, size_t len, unsigned allowed)
-{
-    const gss_OID_desc *cands[] = { &ntlm_oid, &krb5_oid, &mskrb5_oid };
-    const unsigned kinds[] = { CREDSSP_MECH_NTLM, CREDSSP_MECH_KERBEROS, CREDSSP_MECH_KERBEROS };
-
-    for (size_t i = 0; i < CSSP_COUNT(cands); i++) {
-        if ((allowed & kinds[i]) && len == cands[i]->length &&
-            memcmp(oid, cands[i]->elements, len) == 0)
-            return true;
-    }
-    return false;
-}
-
 bool
 cssp_gss_spnego_offers(const uint8_t *tok, size_t len, unsigned allowed)
 {
-    struct cssp_reader r, app, init, seq, types;
-    const uint8_t *oid;
+    unsigned offered = 0;
 
-    /* [APPLICATION 0] { OID spnego, [0] NegTokenInit { [0] MechTypeList, ... } } */
-    cssp_reader_init(&r, tok, len);
-    if (!cssp_der_read_tlv(&r, 0x60, CSSP_MAX_TOKEN, &app) ||
-        cssp_read_bytes(&app, 2 + spnego_oid.length) == NULL ||
-        !cssp_der_read_tlv(&app, CSSP_DER_CTX(0), CSSP_MAX_TOKEN, &init) ||
-        !cssp_der_read_tlv(&init, CSSP_DER_SEQUENCE, CSSP_MAX_TOKEN, &seq) ||
-        !cssp_der_read_tlv(&seq, CSSP_DER_CTX(0), CSSP_MAX_TOKEN, &types) ||
-        !cssp_der_read_tlv(&types, CSSP_DER_SEQUENCE, CSSP_MAX_TOKEN, &init))
-        return true;   /* not parseable here: let SPNEGO judge it */
-    while (init.left > 0) {
-        struct cssp_reader one;
-
-        if (!cssp_der_read_tlv(&init, 0x06, 64, &one))
-            return true;
-        oid = cssp_read_bytes(&one, one.left);
-        if (oid != NULL && oid_allowed(oid, (size_t)(one.p - oid), allowed))
-            return true;
-    }
-    return false;
+    /* A list that cannot be read here is left to SPNEGO to judge. */
+    if (cssp_sniff_spnego_mechs(tok, len, &offered) != CREDSSP_OK)
+        return true;
+    return (offered & allowed) != 0;
 }
 
 /*
@@ -283,20 +212,13 @@ cssp_gss_spnego_offers(const uint8_t *tok, size_t len, unsigned allowed)
 static uint8_t *
 pad_short_negotiate(const uint8_t *in, size_t len)
 {
-    uint32_t type, flags;
     uint8_t *copy;
 
-    if (len != 32 || memcmp(in, NTLMSSP_SIG, 8) != 0)
+    if (!cssp_sniff_short_negotiate(in, len))
         return NULL;
-    type = (uint32_t)in[8] | (uint32_t)in[9] << 8 | (uint32_t)in[10] << 16 |
-           (uint32_t)in[11] << 24;
-    flags = (uint32_t)in[12] | (uint32_t)in[13] << 8 | (uint32_t)in[14] << 16 |
-            (uint32_t)in[15] << 24;
-    if (type != 1 || (flags & NTLM_NEGOTIATE_VERSION) != 0)
-        return NULL;
-    copy = calloc(1, 40);
+    copy = calloc(1, len + NTLM_VERSION_LEN);
     if (copy != NULL)
-        memcpy(copy, in, 32);
+        memcpy(copy, in, len);
     return copy;
 }
 
@@ -375,7 +297,7 @@ cssp_gss_accept(struct cssp_gss *g, gss_cred_id_t cred, const uint8_t *in, size_
         return CREDSSP_E_UNEXPECTED;
     padded = g->ctx == GSS_C_NO_CONTEXT ? pad_short_negotiate(in, in_len) : NULL;
     inb.value = padded != NULL ? padded : unconst(in);
-    inb.length = padded != NULL ? 40 : in_len;
+    inb.length = padded != NULL ? in_len + NTLM_VERSION_LEN : in_len;
     maj = gss_accept_sec_context(&min, &g->ctx, cred, &inb, GSS_C_NO_CHANNEL_BINDINGS, &src,
                                  &mech, &outb, &flags, NULL, NULL);
     if (GSS_ERROR(maj)) {

@@ -2,7 +2,8 @@
  * gss.h - the GSSAPI side of the acceptor: MIT mechglue + gss-ntlmssp.
  *
  * Token dispatch (docs/PROTOCOL.md §6.1, MS-CSSP 3.1.5): raw NTLMSSP, SPNEGO
- * (RFC 4178 / MS-SPNG) or a raw Kerberos GSS token (RFC 4121).  Wrap and
+ * (RFC 4178 / MS-SPNG) or a raw Kerberos GSS token (RFC 4121), told apart by
+ * acceptor/codec/token_sniff.h.  Wrap and
  * unwrap in the SSPI layout CredSSP uses (docs/PROTOCOL.md §3).
  */
 #ifndef CSSP_GSS_H
@@ -11,18 +12,12 @@
 #include <gssapi/gssapi.h>
 
 #include "acceptor_config.h"
-
-enum cssp_token_kind {
-    CSSP_TOKEN_UNKNOWN = 0,
-    CSSP_TOKEN_NTLM,      /* "NTLMSSP\0" */
-    CSSP_TOKEN_SPNEGO,    /* 60 .. 06 06 2b 06 01 05 05 02 */
-    CSSP_TOKEN_KERBEROS   /* 60 .. krb5 or MS-krb5 OID */
-};
+#include "token_sniff.h"
 
 struct cssp_gss {
     gss_ctx_id_t ctx;
     gss_cred_id_t own_cred;     /* per-exchange credential (lookup mode) */
-    int keyfile_fd;             /* memfd with the one-entry key file, or -1 */
+    int keyfile_fd;             /* key-file slot: a sealed memfd (lookup mode), or -1 */
     unsigned mech;              /* CREDSSP_MECH_* once known */
     bool complete;
     char *principal;            /* display name, NULs trimmed */
@@ -43,7 +38,6 @@ CSSP_WUR credssp_error cssp_gss_acquire(const struct credssp_config *cfg,
                                         const char *keyfile_override, gss_cred_id_t *out);
 void cssp_gss_release_cred(gss_cred_id_t *cred);
 
-enum cssp_token_kind cssp_gss_classify(const uint8_t *tok, size_t len);
 /*
  * Does a SPNEGO NegTokenInit list at least one mechanism of `allowed`
  * (enum credssp_mech bits)?  True when the list cannot be read here (SPNEGO
@@ -64,20 +58,21 @@ CSSP_WUR credssp_error cssp_gss_unwrap(struct cssp_gss *g, const uint8_t *in, si
 
 /*
  * NTLM lookup-callback mode (ntlm_lookup.c): a per-exchange credential whose
- * ntlmssp_keyfile is a private memfd; when the AUTHENTICATE message arrives
- * (raw or inside a SPNEGO NegTokenResp) the application's callback is asked
- * for that user's NT hash and the memfd gets the one matching line.
+ * ntlmssp_keyfile is /proc/self/fd/keyfile_fd, always a sealed memfd; when
+ * the AUTHENTICATE message arrives (raw or inside a SPNEGO NegTokenResp) the
+ * application's callback is asked for that user's NT hash and a sealed memfd
+ * with the one matching line takes the slot.
  */
 CSSP_WUR credssp_error cssp_gss_lookup_begin(const struct credssp_config *cfg,
                                              struct cssp_gss *g);
 CSSP_WUR credssp_error cssp_gss_lookup_prepare(const struct credssp_config *cfg,
                                                struct cssp_gss *g, const uint8_t *token,
                                                size_t len);
-/* Empty the memfd once gss-ntlmssp has read it: the hash lives no longer. */
+/* An empty sealed memfd into the slot once gss-ntlmssp has read the line. */
 void cssp_gss_lookup_forget(struct cssp_gss *g);
 /*
  * Engine end: delete the context and give the credential and its (emptied)
- * memfd back to cfg's pool for the next cssp_gss_lookup_begin.
+ * slot back to cfg's pool for the next cssp_gss_lookup_begin.
  */
 void cssp_gss_lookup_end(const struct credssp_config *cfg, struct cssp_gss *g);
 /* The pool of idle lookup-mode credentials of a config (thread-safe). */

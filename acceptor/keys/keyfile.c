@@ -456,6 +456,34 @@ cssp_keyfile_write_all(int fd, const void *data, size_t n)
     return true;
 }
 
+credssp_error
+cssp_keyfile_sealed_memfd(const void *data, size_t len, int *fd_out)
+{
+    int fd;
+
+    *fd_out = -1;
+    fd = memfd_create("credssp-ntlm-key", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        return errno == ENOMEM ? CREDSSP_E_NOMEM : CREDSSP_E_IO;
+    /* Sealed before anyone sees it: nothing in the process can change the entry. */
+    if (!cssp_keyfile_write_all(fd, data, len) ||
+        fcntl(fd, F_ADD_SEALS, CSSP_KEYFILE_SEALS) != 0) {
+        close(fd);
+        return CREDSSP_E_IO;
+    }
+    *fd_out = fd;
+    return CREDSSP_OK;
+}
+
+void
+cssp_keyfile_fd_path(int fd, char path_out[CSSP_KEYFILE_PATH_LEN])
+{
+    int k = snprintf(path_out, CSSP_KEYFILE_PATH_LEN, "/proc/self/fd/%d", fd);
+
+    if (k < 0 || (size_t)k >= CSSP_KEYFILE_PATH_LEN)
+        path_out[0] = '\0';   /* cannot happen for an int */
+}
+
 /* A sealed memfd holding the one line for [domain\]user, and its /proc path. */
 credssp_error
 cssp_keyfile_memfd(const char *user, const char *domain, const credssp_secret *nt_hash, int *fd_out,
@@ -464,7 +492,6 @@ cssp_keyfile_memfd(const char *user, const char *domain, const credssp_secret *n
     credssp_error ret = CREDSSP_E_INTERNAL;
     char line[CSSP_KEYFILE_LINE_MAX];
     size_t line_len = 0;
-    int fd = -1, k;
 
     if (fd_out == NULL || path_out == NULL)
         return CREDSSP_E_INVALID_ARG;
@@ -478,35 +505,12 @@ cssp_keyfile_memfd(const char *user, const char *domain, const credssp_secret *n
     }
     ret = cssp_keyfile_format_line(user, domain, CSSP_KEYFILE_UID_UNKNOWN, nt_hash,
                                    (uint32_t)time(NULL), line, &line_len);
-    if (ret != CREDSSP_OK)
-        goto cleanup;
-    fd = memfd_create("credssp-ntlm-key", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) {
-        ret = errno == ENOMEM ? CREDSSP_E_NOMEM : CREDSSP_E_IO;
-        goto cleanup;
-    }
-    if (!cssp_keyfile_write_all(fd, line, line_len)) {
-        ret = CREDSSP_E_IO;
-        goto cleanup;
-    }
-    /* Read-only from now on: nothing in the process can change the entry. */
-    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
-        ret = CREDSSP_E_IO;
-        goto cleanup;
-    }
-    k = snprintf(path_out, CSSP_KEYFILE_PATH_LEN, "/proc/self/fd/%d", fd);
-    if (k < 0 || (size_t)k >= CSSP_KEYFILE_PATH_LEN) {
-        path_out[0] = '\0';
-        ret = CREDSSP_E_INTERNAL;
-        goto cleanup;
-    }
-    *fd_out = fd;
-    fd = -1;
-    ret = CREDSSP_OK;
+    if (ret == CREDSSP_OK)
+        ret = cssp_keyfile_sealed_memfd(line, line_len, fd_out);
+    if (ret == CREDSSP_OK)
+        cssp_keyfile_fd_path(*fd_out, path_out);
 
 cleanup:
     OPENSSL_cleanse(line, sizeof(line));
-    if (fd >= 0)
-        close(fd);
     return ret;
 }

@@ -45,6 +45,8 @@
 #ifndef CSSP_KEYFILE_H
 #define CSSP_KEYFILE_H
 
+#include <fcntl.h>
+
 #include "internal.h"
 
 /* Most bytes in a user or a domain name of an entry. */
@@ -75,6 +77,17 @@ CSSP_WUR credssp_error cssp_keyfile_lookup(const char *path, const char *user, c
  */
 CSSP_WUR credssp_error cssp_keyfile_lookup_user(const char *path, const char *user,
                                                 const char *domain, char **entry_user_out);
+
+/* The seals of every key-file memfd: no write, no resize, no further sealing. */
+#define CSSP_KEYFILE_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
+
+/*
+ * A memfd (MFD_CLOEXEC) holding data[0..len) (len 0: an empty key file),
+ * sealed with CSSP_KEYFILE_SEALS before it is returned.
+ */
+CSSP_WUR credssp_error cssp_keyfile_sealed_memfd(const void *data, size_t len, int *fd_out);
+/* "/proc/self/fd/N": the name under which gss-ntlmssp opens fd N. */
+void cssp_keyfile_fd_path(int fd, char path_out[CSSP_KEYFILE_PATH_LEN]);
 
 /*
  * A sealed memfd (MFD_CLOEXEC) holding exactly one key-file line for

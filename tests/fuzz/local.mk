@@ -6,7 +6,8 @@
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/smoke.sh
 
 if FUZZING
-CODEC_FUZZ_TARGETS = tests/fuzz/fuzz_tsrequest tests/fuzz/fuzz_tscredentials
+CODEC_FUZZ_TARGETS = tests/fuzz/fuzz_tsrequest tests/fuzz/fuzz_tscredentials \
+	tests/fuzz/fuzz_token_sniff
 FUZZ_TARGETS += $(CODEC_FUZZ_TARGETS)
 noinst_PROGRAMS += $(CODEC_FUZZ_TARGETS)
 
@@ -25,4 +26,9 @@ tests_fuzz_fuzz_tscredentials_SOURCES = tests/fuzz/fuzz_tscredentials.c \
 tests_fuzz_fuzz_tscredentials_CFLAGS = $(CODEC_FUZZ_CFLAGS)
 tests_fuzz_fuzz_tscredentials_LDADD = $(CODEC_FUZZ_LDADD)
 tests_fuzz_fuzz_tscredentials_LDFLAGS = $(CODEC_FUZZ_LINK)
+
+tests_fuzz_fuzz_token_sniff_SOURCES = tests/fuzz/fuzz_token_sniff.c
+tests_fuzz_fuzz_token_sniff_CFLAGS = $(CODEC_FUZZ_CFLAGS)
+tests_fuzz_fuzz_token_sniff_LDADD = $(CODEC_FUZZ_LDADD)
+tests_fuzz_fuzz_token_sniff_LDFLAGS = $(CODEC_FUZZ_LINK)
 endif

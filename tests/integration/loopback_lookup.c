@@ -13,9 +13,11 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include "engine.h"
+#include "keyfile.h"
 #include "loopback.h"
 #include "loopback_cases.h"
 
@@ -43,6 +45,9 @@ test_lookup_ok(void **state)
         assert_true(lb_cur.e->gss.keyfile_fd >= 0);
         assert_int_equal(fstat(lb_cur.e->gss.keyfile_fd, &st), 0);
         assert_int_equal(st.st_size, 0);
+        /* ... and the key file gss-ntlmssp opens is a sealed memfd */
+        assert_int_equal(fcntl(lb_cur.e->gss.keyfile_fd, F_GET_SEALS) & CSSP_KEYFILE_SEALS,
+                         CSSP_KEYFILE_SEALS);
     }
 }
 

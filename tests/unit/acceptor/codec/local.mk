@@ -3,7 +3,7 @@
 # the decoder tolerances for legacy clients (test_interop).
 CODEC_UNIT_TESTS = %reldir%/test_tsrequest %reldir%/test_tscred %reldir%/test_tscred_limits \
 	%reldir%/test_rgcred \
-	%reldir%/test_result %reldir%/test_interop
+	%reldir%/test_result %reldir%/test_interop %reldir%/test_token_sniff
 check_PROGRAMS += $(CODEC_UNIT_TESTS)
 TESTS += $(CODEC_UNIT_TESTS)
 
@@ -34,3 +34,9 @@ TESTS += $(CODEC_UNIT_TESTS)
 %canon_reldir%_test_interop_SOURCES = %reldir%/test_interop.c
 %canon_reldir%_test_interop_CFLAGS = $(UNIT_CFLAGS)
 %canon_reldir%_test_interop_LDADD = $(UNIT_LDADD)
+
+# What kind of token, which mechanism, which NTLM fields (token_sniff.c): known
+# answers and the mutation sweep of tests/unit/mutate.c.
+%canon_reldir%_test_token_sniff_SOURCES = %reldir%/test_token_sniff.c $(CODEC_TEST_HELPERS)
+%canon_reldir%_test_token_sniff_CFLAGS = $(UNIT_HELPER_CFLAGS)
+%canon_reldir%_test_token_sniff_LDADD = $(UNIT_LDADD)

@@ -2,7 +2,7 @@
 # (cmocka): the engine, the GSSAPI step (mocked mechanism), the public-key
 # binding, the delegated-user rule, audit, the in-memory NTLM key index and
 # the Active Directory start-up checks (without a DC).
-ENGINE_UNIT_TESTS = %reldir%/test_engine %reldir%/test_gss %reldir%/test_binding \
+ENGINE_UNIT_TESTS = %reldir%/test_ntlm_lookup %reldir%/test_engine %reldir%/test_gss %reldir%/test_binding \
 	%reldir%/test_identity %reldir%/test_audit %reldir%/test_keyindex \
 	%reldir%/test_ad_checks
 check_PROGRAMS += $(ENGINE_UNIT_TESTS)
@@ -38,3 +38,9 @@ TESTS += $(ENGINE_UNIT_TESTS)
 %canon_reldir%_test_ad_checks_SOURCES = %reldir%/test_ad_checks.c
 %canon_reldir%_test_ad_checks_CFLAGS = $(UNIT_CFLAGS)
 %canon_reldir%_test_ad_checks_LDADD = $(UNIT_LDADD)
+
+# A real acceptor credential (MIT mechglue + gss-ntlmssp) over the sealed key-file memfd.
+%canon_reldir%_test_ntlm_lookup_SOURCES = %reldir%/test_ntlm_lookup.c \
+	tests/unit/vectors.c tests/unit/vectors.h
+%canon_reldir%_test_ntlm_lookup_CFLAGS = $(UNIT_HELPER_CFLAGS)
+%canon_reldir%_test_ntlm_lookup_LDADD = $(UNIT_LDADD)
