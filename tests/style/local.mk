@@ -40,3 +40,9 @@ TESTS += tests/style/doc_refs.sh
 # Which folder may include which headers (docs/DEVELOPMENT.md, "Layout").
 dist_check_SCRIPTS += tests/style/includes.sh
 TESTS += tests/style/includes.sh
+
+# Every option of credssp-server, credssp-gateway and credssp-keyfile (as
+# their --help lists it) is in their manual page, and the pages document no
+# option the programs dropped.
+dist_check_SCRIPTS += tests/style/man_options.sh
+TESTS += tests/style/man_options.sh
