@@ -38,4 +38,5 @@ pam_credssp_pam_credssp_la_LDFLAGS = -module -avoid-version -shared -no-undefine
 EXTRA_pam_credssp_pam_credssp_la_DEPENDENCIES = $(srcdir)/pam_credssp/pam_credssp.map
 
 EXTRA_DIST += pam_credssp/pam_credssp.map docs/KEYRING.md tests/integration/pam_lsan.supp \
-	examples/pam.d/credssp-unix examples/pam.d/credssp-sss examples/pam.d/credssp-krb5
+	examples/pam.d/credssp-unix examples/pam.d/credssp-sss examples/pam.d/credssp-krb5 \
+	examples/pam.d/credssp-winbind
