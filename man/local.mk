@@ -12,7 +12,10 @@ dist_man3_MANS = man/credssp_config_new.3 man/credssp_config_prepare.3 \
 	man/credssp_engine_new.3 man/credssp_engine_feed.3 man/credssp_engine_output.3 \
 	man/credssp_engine_result.3 man/credssp_result_secret.3 man/credssp_secret_free.3 \
 	man/credssp_strerror.3 man/credssp_drive_fd.3 man/credssp_pam_login.3 \
-	man/credssp_handoff_store.3 man/credssp_handoff_claim.3
+	man/credssp_handoff_store.3 man/credssp_handoff_claim.3 \
+	man/credssp_engine_set_deferred.3 man/credssp_engine_step.3 \
+	man/credssp_config_set_ntlm_keyfile_indexed.3 man/credssp_config_reload_ntlm_keyfile.3 \
+	man/credssp_config_after_fork.3
 SCDOC_GEN = $(AM_V_GEN)$(MKDIR_P) man && \
 	if test -z "$(SCDOC)"; then \
 	  echo "$@: scdoc is needed to build the manual pages (apt-get install scdoc)" >&2; \
