@@ -37,6 +37,6 @@ pam_credssp_pam_credssp_la_LDFLAGS = -module -avoid-version -shared -no-undefine
 	-Wl,-z,defs -Wl,--version-script=$(srcdir)/pam_credssp/pam_credssp.map
 EXTRA_pam_credssp_pam_credssp_la_DEPENDENCIES = $(srcdir)/pam_credssp/pam_credssp.map
 
-dist_man8_MANS = docs/pam_credssp.8
 EXTRA_DIST += pam_credssp/pam_credssp.map docs/KEYRING.md tests/integration/pam_lsan.supp \
-	examples/pam.d/credssp-unix examples/pam.d/credssp-sss examples/pam.d/credssp-krb5
+	examples/pam.d/credssp-unix examples/pam.d/credssp-sss examples/pam.d/credssp-krb5 \
+	examples/pam.d/credssp-winbind

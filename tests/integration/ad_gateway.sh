@@ -4,9 +4,10 @@
 # TGT for the domain in it (issue 12, docs/ACTIVE-DIRECTORY.md):
 #   xfreerdp NTLM ADTEST\alice -> gateway --ntlm-passthrough --ad-domain
 #   ADTEST --mode token -> Debian's xrdp 0.9.21 -> xrdp-sesman whose PAM stack
-#   (pam_wrapper) is pam_credssp authtok ad_domain=ADTEST krb5 + pam_winbind
-#   use_first_pass, and whose NSS is libnss_winbind (nss_wrapper; the host's
-#   nsswitch.conf is not touched).  sesman starts the session of
+#   (pam_wrapper) is the sample examples/pam.d/credssp-winbind (pam_credssp
+#   authtok ad_domain=ADTEST krb5 + pam_winbind use_first_pass), and whose
+#   NSS is libnss_winbind (nss_wrapper; the host's nsswitch.conf is not
+#   touched).  sesman starts the session of
 #   ADTEST\alice and pam_credssp leaves a cache with krbtgt/AD.TEST owned by
 #   alice (uid 20001).
 . "$(dirname "$0")/interop_lib.sh"
@@ -54,13 +55,15 @@ export NSS_WRAPPER_PASSWD="$T/passwd" NSS_WRAPPER_GROUP="$T/group" \
 GW_SESMAN_PRELOAD=$NSSW
 gw_xrdp_configs tcp
 mkdir -p "$T/pam.d"
-cat >"$T/pam.d/xrdp-sesman" <<EOS
-auth     [success=done ignore=ignore default=die]  $PAM_CREDSSP authtok ad_domain=ADTEST krb5 keytab=$D/host.keytab ccache=FILE:$T/cc/krb5cc_%{uid}_XXXXXX debug
-auth     required  pam_winbind.so use_first_pass
-account  required  pam_permit.so
-session  required  pam_permit.so
-password required  pam_deny.so
-EOS
+# xrdp-sesman's stack is the shipped sample examples/pam.d/credssp-winbind,
+# with only the domain and the paths (module, keytab, ticket cache) changed:
+# the sample is what this test runs.
+SAMPLE=$top_srcdir/examples/pam.d/credssp-winbind
+[ -f "$SAMPLE" ] || il_fail "$SAMPLE missing"
+sed -e 's/ad_domain=[^[:space:]]*/ad_domain=ADTEST/' \
+    -e "/pam_credssp\.so/ s|\$| keytab=$D/host.keytab ccache=FILE:$T/cc/krb5cc_%{uid}_XXXXXX debug|" \
+    -e "s|pam_credssp\.so|$PAM_CREDSSP|" "$SAMPLE" >"$T/pam.d/xrdp-sesman"
+grep -qF "$PAM_CREDSSP " "$T/pam.d/xrdp-sesman" || il_fail "no pam_credssp.so line in $SAMPLE"
 printf 'auth required pam_deny.so\naccount required pam_deny.so\nsession required pam_deny.so\n' \
     >"$T/pam.d/other"
 gw_start_xrdp

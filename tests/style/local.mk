@@ -32,3 +32,8 @@ TESTS += tests/style/includes.sh
 # Banned functions in shipped code.
 dist_check_SCRIPTS += tests/style/banned.sh
 TESTS += tests/style/banned.sh
+# Every option of credssp-server, credssp-gateway and credssp-keyfile (as
+# their --help lists it) is in their manual page, and the pages document no
+# option the programs dropped.
+dist_check_SCRIPTS += tests/style/man_options.sh
+TESTS += tests/style/man_options.sh
