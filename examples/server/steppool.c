@@ -42,7 +42,7 @@ static void
 run_job(struct step_job *job)
 {
     job->status = credssp_engine_step(job->eng);
-    if (job->local_name && job->status == CREDSSP_DONE)
+    if (job->local_name && (job->status & CREDSSP_DONE))
         (void)credssp_result_local_name(credssp_engine_result(job->eng));
 }
 

@@ -333,7 +333,7 @@ engine_stopped(const credssp_engine *e)
 {
     credssp_status st = credssp_engine_status(e);
 
-    return st == CREDSSP_DONE || st == CREDSSP_FAILED;
+    return (st & (CREDSSP_DONE | CREDSSP_FAILED)) != 0;
 }
 
 /* At most the configured chunk of n bytes. */
@@ -373,7 +373,7 @@ lb_pump_once(struct lb_run *r)
     n = chunk_of(r, n);
     if (n > 0) {
         /* after DONE the engine still takes application data */
-        if (credssp_engine_status(r->e) != CREDSSP_FAILED)
+        if (!(credssp_engine_status(r->e) & CREDSSP_FAILED))
             feed_engine(r, p, n);
         cssp_cli_output_consumed(r->c, n);
         moved = true;
