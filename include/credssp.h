@@ -266,8 +266,17 @@ CREDSSP_API int credssp_result_client_version(const credssp_result *r);   /* as 
 CREDSSP_API unsigned credssp_result_binding(const credssp_result *r);     /* enum credssp_binding */
 /* Authenticated identity: NTLM "DOMAIN\user" (or "user"), Kerberos "user@REALM". */
 CREDSSP_API const char *credssp_result_principal(const credssp_result *r);
-/* Local account from gss_localname / auth_to_local, or NULL. */
-CREDSSP_API const char *credssp_result_local_name(const credssp_result *r);
+/*
+ * The local account of the authenticated identity (gss_localname /
+ * auth_to_local, or the name a hand-off record carried), written with its NUL
+ * into buf (cap bytes; CREDSSP_LOCAL_NAME_MAX is always enough): CREDSSP_OK,
+ * and an empty string when no local account maps.  It may call NSS
+ * (getpwnam), so it can block (docs/ENGINE.md); it only reads r, so it is safe
+ * wherever r may be read.  CREDSSP_E_TOO_LARGE when cap is too small.
+ */
+#define CREDSSP_LOCAL_NAME_MAX 256
+CREDSSP_API CREDSSP_WUR credssp_error credssp_result_local_name(const credssp_result *r,
+                                                                 char *buf, size_t cap);
 CREDSSP_API unsigned credssp_result_cred_type(const credssp_result *r);   /* enum credssp_cred_type */
 /* Delegated user and domain (password creds; smart-card hints), or NULL. */
 CREDSSP_API const char *credssp_result_user(const credssp_result *r);

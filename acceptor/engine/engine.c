@@ -182,11 +182,8 @@ keep_identity(struct credssp_engine *e)
         return;
     e->result->principal = e->gss.principal;
     e->gss.principal = NULL;
-    e->result->lazy = calloc(1, sizeof(*e->result->lazy));
-    if (e->result->lazy != NULL) {
-        e->result->lazy->name = e->gss.src_name;
-        e->gss.src_name = GSS_C_NO_NAME;
-    }
+    e->result->name = e->gss.src_name;   /* for credssp_result_local_name() */
+    e->gss.src_name = GSS_C_NO_NAME;
     e->result->mech = e->gss.mech;
 }
 

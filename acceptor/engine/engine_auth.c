@@ -1,6 +1,6 @@
 /*
- * engine_auth.c - the handlers of the CredSSP server stages (MS-CSSP 3.1.5,
- * steps 1-5 of the server side; docs/PROTOCOL.md §6.2).
+ * engine_auth.c - the handlers of the CredSSP server stages (MS-CSSP 3.1.5;
+ * docs/PROTOCOL.md §6.2).
  *
  * The core (engine.c) has checked the TSRequest's fields against its stage
  * table; a handler does the stage's work and returns the next stage or an

@@ -81,7 +81,7 @@ start_step(struct gw_conn *c)
 {
     struct gateway *gw = c->gw;
 
-    if (!step_pool_start(gw->steps, &c->step, c->eng, c, true, gw_now_ms(),
+    if (!step_pool_start(gw->steps, &c->step, c->eng, c, gw_now_ms(),
                          c->start_ms + gw->opt.timeout_ms, gw->opt.admit.step_ms)) {
         gw_conn_conclude(c, "overload", "step_queue", "close");
         gw_conn_close_now(c);

@@ -288,9 +288,8 @@ start_step(struct conn *c)
     flush(c);
     if (c->state != CS_TLS)
         return;
-    if (!step_pool_start(srv->steps, &c->step, c->eng, c, srv->opt.pam_service != NULL,
-                         server_now_ms(), c->start_ms + srv->opt.timeout_ms,
-                         srv->opt.admit.step_ms)) {
+    if (!step_pool_start(srv->steps, &c->step, c->eng, c, server_now_ms(),
+                         c->start_ms + srv->opt.timeout_ms, srv->opt.admit.step_ms)) {
         c->rep.ending = "close";
         conclude(c, "overload");
         close_now(c);

@@ -604,10 +604,18 @@ lb_expect_password(const char *principal, const char *user, const char *domain,
     assert_int_equal(credssp_secret_equal(credssp_result_secret(res), want), 1);
     credssp_secret_free(want);
     /* Kerberos: auth_to_local maps a principal of the default realm to its
-     * first component (computed on demand, twice gives the same answer). */
+     * first component (computed on demand into our buffer, twice gives the
+     * same answer; a buffer too small for it is refused, not overrun). */
     if (strchr(principal, '@') != NULL) {
-        assert_string_equal(credssp_result_local_name(res), user);
-        assert_string_equal(credssp_result_local_name(res), user);
+        char local[CREDSSP_LOCAL_NAME_MAX], small[2] = { 'x', 'x' };
+
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(credssp_result_local_name(res, local, sizeof(local)), CREDSSP_OK);
+            assert_string_equal(local, user);
+        }
+        assert_int_equal(credssp_result_local_name(res, small, sizeof(small)),
+                         CREDSSP_E_TOO_LARGE);
+        assert_int_equal(small[0], '\0');
     }
 }
 
