@@ -40,3 +40,8 @@ TESTS += tests/style/doc_refs.sh
 # Which folder may include which headers (docs/DEVELOPMENT.md, "Layout").
 dist_check_SCRIPTS += tests/style/includes.sh
 TESTS += tests/style/includes.sh
+
+# No two files of base/ and acceptor/*/ call each other round a loop (read
+# from the built objects with nm).
+dist_check_SCRIPTS += tests/style/call_cycles.sh
+TESTS += tests/style/call_cycles.sh
