@@ -22,6 +22,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "audit.h"
 #include "binding.h"
@@ -101,6 +102,8 @@ enter_stage(struct credssp_engine *e, enum cssp_stage next)
     if ((stage_table[e->stage].next & TO(next)) == 0) {
         if (e->stage == STAGE_DONE || e->stage == STAGE_FAILED)
             return;
+        cssp_log(e->cfg, LOG_ERR, "credssp: internal error: stage %s cannot go to %s",
+                 stage_table[e->stage].name, stage_table[next].name);
         e->err = CREDSSP_E_INTERNAL;
         next = STAGE_FAILED;
     }
