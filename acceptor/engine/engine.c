@@ -346,8 +346,7 @@ credssp_engine_new(credssp_config *cfg, credssp_tls_mode mode, credssp_engine **
     if (e == NULL)
         return CREDSSP_E_NOMEM;
     e->cfg = cfg;
-    e->mode = mode;
-    e->stage = STAGE_TLS;
+    e->mode = mode;   /* e->stage: STAGE_TLS (0) from calloc; enter_stage() moves it */
     cssp_gss_init(&e->gss);
     e->start_ms = cssp_now_ms();
     if (cfg->timeout_ms != 0)
