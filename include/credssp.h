@@ -266,8 +266,17 @@ CREDSSP_API int credssp_result_client_version(const credssp_result *r);   /* as 
 CREDSSP_API unsigned credssp_result_binding(const credssp_result *r);     /* enum credssp_binding */
 /* Authenticated identity: NTLM "DOMAIN\user" (or "user"), Kerberos "user@REALM". */
 CREDSSP_API const char *credssp_result_principal(const credssp_result *r);
-/* Local account from gss_localname / auth_to_local, or NULL. */
-CREDSSP_API const char *credssp_result_local_name(const credssp_result *r);
+/*
+ * The local account of the authenticated identity (gss_localname /
+ * auth_to_local, or the name a hand-off record carried), written with its NUL
+ * into buf (cap bytes; CREDSSP_LOCAL_NAME_MAX is always enough): CREDSSP_OK,
+ * and an empty string when no local account maps.  It may call NSS
+ * (getpwnam), so it can block (docs/ENGINE.md); it only reads r, so it is safe
+ * wherever r may be read.  CREDSSP_E_TOO_LARGE when cap is too small.
+ */
+#define CREDSSP_LOCAL_NAME_MAX 256
+CREDSSP_API CREDSSP_WUR credssp_error credssp_result_local_name(const credssp_result *r,
+                                                                 char *buf, size_t cap);
 CREDSSP_API unsigned credssp_result_cred_type(const credssp_result *r);   /* enum credssp_cred_type */
 /* Delegated user and domain (password creds; smart-card hints), or NULL. */
 CREDSSP_API const char *credssp_result_user(const credssp_result *r);
@@ -323,20 +332,35 @@ typedef enum credssp_tls_mode {
     CREDSSP_TLS_APPLICATION = 2
 } credssp_tls_mode;
 
+/*
+ * The engine's status: flags, like TLS libraries' state bits.  Exactly one
+ * of WANT_READ, WANT_STEP, DONE and FAILED is set; WANT_WRITE is added while
+ * output is pending (also with DONE, e.g. our last TSRequest, and with
+ * FAILED, e.g. an errorCode and the TLS close_notify).  Test bits, never
+ * compare the whole value:
+ *
+ *     if (st & CREDSSP_WANT_WRITE)  send credssp_engine_output(), consume it;
+ *     if (st & CREDSSP_DONE)        read the result;
+ *     if (st & CREDSSP_FAILED)      close once the output is sent;
+ *     if (st & CREDSSP_WANT_READ)   wait for bytes and feed them;
+ *     if (st & CREDSSP_WANT_STEP)   run credssp_engine_step() (deferred mode).
+ *
+ * credssp_engine_feed() handles everything it was given before it returns,
+ * so sending the output never makes more progress possible: a caller never
+ * needs to feed nothing to "continue".
+ */
 typedef enum credssp_status {
-    CREDSSP_WANT_READ = 1,   /* feed more input */
-    CREDSSP_WANT_WRITE = 2,  /* output is pending: send it, then continue */
-    CREDSSP_DONE = 3,        /* authenticated, credentials received (send pending output) */
-    CREDSSP_FAILED = 4,      /* failed; send pending output (errorCode), then close */
+    CREDSSP_WANT_READ = 1 << 0,   /* feed more input */
+    CREDSSP_WANT_WRITE = 1 << 1,  /* output is pending: send it */
+    CREDSSP_DONE = 1 << 2,        /* authenticated, credentials received */
+    CREDSSP_FAILED = 1 << 3,      /* failed: send pending output, then close */
     /*
-     * Deferred mode only (credssp_engine_set_deferred), and a bit: the status
-     * is CREDSSP_WANT_STEP, or CREDSSP_WANT_STEP | CREDSSP_WANT_WRITE when
-     * output is also pending.  The next step may block (NTLM lookup callback,
-     * gss-ntlmssp's key file or winbind, a Kerberos replay cache): run
-     * credssp_engine_step() on a worker thread, then resume.  Test with
-     * (status & CREDSSP_WANT_STEP).
+     * Deferred mode only (credssp_engine_set_deferred): a received TSRequest
+     * waits for a step that may block (NTLM lookup callback, gss-ntlmssp's
+     * key file or winbind, a Kerberos replay cache): run
+     * credssp_engine_step() on a worker thread, then resume.
      */
-    CREDSSP_WANT_STEP = 8
+    CREDSSP_WANT_STEP = 1 << 4
 } credssp_status;
 
 CREDSSP_API CREDSSP_WUR credssp_error credssp_engine_new(credssp_config *cfg,
@@ -352,6 +376,8 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_engine_set_server_cert(credssp_eng
                                                                       size_t len);
 /* Absolute deadline in CLOCK_MONOTONIC milliseconds; checked on every call. */
 CREDSSP_API void credssp_engine_set_deadline(credssp_engine *e, uint64_t deadline_ms);
+/* The engine's deadline (CLOCK_MONOTONIC ms; 0 = none): the config's or the one set. */
+CREDSSP_API uint64_t credssp_engine_deadline(const credssp_engine *e);
 
 /*
  * Deferred mode (off by default; set before the first feed): the engine never
@@ -369,7 +395,10 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_engine_set_deferred(credssp_engine
  * CREDSSP_E_TIMEOUT.  Without a waiting step: just the status.
  */
 CREDSSP_API credssp_status credssp_engine_step(credssp_engine *e);
-/* Feed received bytes (len may be 0 to just run the state machine). */
+/*
+ * Feed received bytes and handle all of them (every complete TSRequest, every
+ * TLS record).  len 0 only checks the deadline.
+ */
 CREDSSP_API credssp_status credssp_engine_feed(credssp_engine *e, const uint8_t *data,
                                                size_t len);
 /* Peer closed the stream (EOF): turns WANT_READ into FAILED/CREDSSP_E_CLOSED. */

@@ -18,13 +18,10 @@ cssp_result_clear(struct credssp_result *r)
         return;
     free(r->principal);
     free(r->local_name);
-    if (r->lazy != NULL) {
+    if (r->name != GSS_C_NO_NAME) {
         OM_uint32 min;
 
-        if (r->lazy->name != GSS_C_NO_NAME)
-            gss_release_name(&min, &r->lazy->name);
-        free(r->lazy->local_name);
-        free(r->lazy);
+        gss_release_name(&min, &r->name);
     }
     cssp_ts_credentials_clear(&r->creds);
     *r = (struct credssp_result){ 0 };
@@ -76,41 +73,50 @@ credssp_result_principal(const credssp_result *r)
     return r != NULL ? r->principal : NULL;
 }
 
-/* gss_localname of the kept name, trailing NULs trimmed (gss-ntlmssp counts one). */
-static char *
-compute_local_name(gss_name_t name)
+/* Copy the NUL-free name of n bytes into buf as a C string. */
+static credssp_error
+copy_name(const char *name, size_t n, char *buf, size_t cap)
+{
+    if (n >= cap)
+        return CREDSSP_E_TOO_LARGE;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    return CREDSSP_OK;
+}
+
+/* gss_localname of the kept name, trailing NULs trimmed (gss-ntlmssp counts
+ * one); "" when it has none or an embedded NUL. */
+static credssp_error
+compute_local_name(gss_name_t name, char *buf, size_t cap)
 {
     OM_uint32 maj, min;
     gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    credssp_error ret = CREDSSP_OK;
     size_t n;
-    char *s = NULL;
 
     maj = gss_localname(&min, name, GSS_C_NO_OID, &b);
     if (GSS_ERROR(maj))
-        return NULL;
+        return CREDSSP_OK;
     n = b.length;
     while (n > 0 && ((const char *)b.value)[n - 1] == '\0')
         n--;
-    if (n > 0 && memchr(b.value, '\0', n) == NULL && (s = malloc(n + 1)) != NULL) {
-        memcpy(s, b.value, n);
-        s[n] = '\0';
-    }
+    if (n > 0 && memchr(b.value, '\0', n) == NULL)
+        ret = copy_name(b.value, n, buf, cap);
     gss_release_buffer(&min, &b);
-    return s;
+    return ret;
 }
 
-CREDSSP_API const char *
-credssp_result_local_name(const credssp_result *r)
+CREDSSP_API credssp_error
+credssp_result_local_name(const credssp_result *r, char *buf, size_t cap)
 {
-    if (r == NULL)
-        return NULL;
-    if (r->local_name != NULL || r->lazy == NULL)
-        return r->local_name;
-    if (!r->lazy->done) {
-        r->lazy->local_name = compute_local_name(r->lazy->name);
-        r->lazy->done = true;
-    }
-    return r->lazy->local_name;
+    if (r == NULL || buf == NULL || cap == 0)
+        return CREDSSP_E_INVALID_ARG;
+    buf[0] = '\0';
+    if (r->local_name != NULL)
+        return copy_name(r->local_name, strlen(r->local_name), buf, cap);
+    if (r->name == GSS_C_NO_NAME)
+        return CREDSSP_OK;
+    return compute_local_name(r->name, buf, cap);
 }
 
 CREDSSP_API unsigned

@@ -12,25 +12,21 @@
 #include "internal.h"
 #include "tscred.h"
 
-/*
- * gss_localname costs two getpwnam walks (a sixth of a login's server CPU,
- * docs/PERFORMANCE.md), so it runs on the first credssp_result_local_name()
- * call, not on every login.  Behind a pointer so the const accessor can fill it.
- */
-struct cssp_lazy_local {
-    gss_name_t name;            /* the authenticated name (owned duplicate) */
-    char *local_name;           /* computed once; NULL if none */
-    bool done;
-};
-
 struct credssp_result {
     unsigned mech;              /* enum credssp_mech */
     bool spnego;
     int client_version;         /* TSRequest.version the client sent */
     unsigned binding;           /* enum credssp_binding */
     char *principal;            /* "DOMAIN\\user" / "user@REALM" (NULs trimmed) */
-    char *local_name;           /* set directly (hand-off), else computed from lazy */
-    struct cssp_lazy_local *lazy;   /* NULL when no GSS name is kept */
+    char *local_name;           /* set directly (hand-off), else computed from name */
+    /*
+     * The authenticated name (owned), GSS_C_NO_NAME when none is kept.
+     * gss_localname costs two getpwnam walks (a sixth of a login's server
+     * CPU, docs/PERFORMANCE.md), so it runs only when the application calls
+     * credssp_result_local_name(), into the caller's buffer: the result is
+     * never written after the exchange.
+     */
+    gss_name_t name;
     unsigned cred_type;         /* enum credssp_cred_type */
     uint32_t error_code;        /* NTSTATUS sent to the client, 0 = none */
     struct cssp_ts_credentials creds;  /* delegated credentials (secrets wiped on clear) */

@@ -38,7 +38,7 @@ struct credssp_config {
     gss_cred_id_t gss_cred;      /* acquired once; GSS_C_NO_CREDENTIAL before prepare */
 };
 
-/* Log through the configured sink (printf-style; never pass a secret). */
+/* Log through the configured sink (printf-style; never pass a secret); log.c. */
 void cssp_log(const struct credssp_config *cfg, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -1,12 +1,14 @@
 /*
- * audit.c - one audit line per CredSSP attempt: who, from where, which
- * mechanism and version, the outcome and how long it took.  Names from the
- * wire are escaped; secrets never reach this file.
+ * audit.c - one audit line per CredSSP attempt (MS-CSSP 3.1.5 leaves logging
+ * to the server): who, from where, which mechanism and version, the outcome
+ * and how long it took.  Names from the wire are escaped; secrets never reach
+ * this file.  It reads a const result and a summary (audit.h), not the engine;
+ * the engine core calls it once per attempt.
  */
 #include <stdio.h>
 #include <syslog.h>
 
-#include "engine.h"
+#include "audit.h"
 
 /* Copy s into out, escaping anything that is not printable ASCII. */
 static const char *
@@ -37,26 +39,25 @@ or_dash(const char *name)
 }
 
 void
-cssp_audit(struct credssp_engine *e)
+cssp_audit(const struct credssp_config *cfg, const struct credssp_result *r,
+           const struct cssp_audit_info *a)
 {
-    const struct credssp_result *r = e->result;
     char peer[128], principal[256], user[256], domain[128];
+    const char *gss = a->gss_text != NULL ? a->gss_text : "";
 
-    if (e->audited || r == NULL)
+    if (r == NULL)
         return;
-    e->audited = true;
-    cssp_log(e->cfg, e->err == CREDSSP_OK ? LOG_INFO : LOG_WARNING,
+    cssp_log(cfg, a->err == CREDSSP_OK ? LOG_INFO : LOG_WARNING,
              "credssp: peer=%s outcome=%s mech=%s spnego=%s version=%d binding=%s "
              "principal=%s user=%s domain=%s cred=%s error_code=0x%08x elapsed_ms=%llu "
              "backend_ms=%llu%s%s",
-             escape(e->peer, peer, sizeof(peer)), credssp_error_name(e->err),
+             escape(a->peer, peer, sizeof(peer)), credssp_error_name(a->err),
              or_dash(credssp_mech_name(r->mech)), r->spnego ? "yes" : "no", r->client_version,
              or_dash(credssp_binding_name(r->binding)),
              escape(r->principal, principal, sizeof(principal)),
              escape(credssp_result_user(r), user, sizeof(user)),
              escape(credssp_result_domain(r), domain, sizeof(domain)),
              or_dash(credssp_cred_type_name(r->cred_type)), r->error_code,
-             (unsigned long long)(cssp_now_ms() - e->start_ms),
-             (unsigned long long)e->backend_ms,
-             e->gss.status_text[0] != '\0' ? " gss=" : "", e->gss.status_text);
+             (unsigned long long)a->elapsed_ms, (unsigned long long)a->backend_ms,
+             gss[0] != '\0' ? " gss=" : "", gss);
 }

@@ -7,7 +7,6 @@
  * refused, TSRequest cap 65539 bytes (what FreeRDP's framer accepts),
  * 16 client messages, 30 s deadline.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,28 +19,6 @@
 
 #define DEFAULT_MAX_ROUNDS 16u
 #define DEFAULT_TIMEOUT_MS 30000u
-
-static void
-syslog_sink(void *userdata, int level, const char *msg)
-{
-    (void)userdata;
-    syslog(LOG_AUTHPRIV | level, "%s", msg);
-}
-
-void
-cssp_log(const struct credssp_config *cfg, int level, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    if (cfg != NULL && cfg->log != NULL)
-        cfg->log(cfg->log_data, level, line);
-    else
-        syslog_sink(NULL, level, line);
-}
 
 CREDSSP_API credssp_error
 credssp_config_new(credssp_config **out)

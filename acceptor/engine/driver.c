@@ -1,12 +1,28 @@
 /*
  * driver.c - a thin blocking driver: runs an engine over a connected socket
- * with poll(2) and a deadline.  All protocol logic stays in the engine.
+ * (after the X.224 exchange, MS-RDPBCGR 5.4.5.2; the CredSSP exchange of
+ * MS-CSSP 3.1.5 on top) with poll(2) and a deadline.  All protocol logic
+ * stays in the engine; this file uses only the public API (credssp.h), as
+ * any application could.
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "credssp.h"
+
+#define DEFAULT_TIMEOUT_MS 30000u
+
+static uint64_t
+mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 /* Write all pending output; false on error or deadline. */
 static bool
@@ -17,7 +33,7 @@ flush_output(credssp_engine *e, int fd, uint64_t deadline)
 
     while ((p = credssp_engine_output(e, &len)) != NULL) {
         struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-        uint64_t now = cssp_now_ms();
+        uint64_t now = mono_ms();
         ssize_t n;
 
         if (now >= deadline || poll(&pfd, 1, (int)(deadline - now)) <= 0)
@@ -36,33 +52,37 @@ CREDSSP_API credssp_error
 credssp_drive_fd(credssp_engine *e, int fd, unsigned timeout_ms)
 {
     uint8_t buf[16384];
-    uint64_t deadline;
+    uint64_t deadline, now = mono_ms();
     credssp_status st;
 
     if (e == NULL || fd < 0)
         return CREDSSP_E_INVALID_ARG;
-    if (timeout_ms == 0)
-        timeout_ms = e->cfg->timeout_ms != 0 ? e->cfg->timeout_ms : 30000;
-    deadline = cssp_now_ms() + timeout_ms;
+    /* timeout_ms, else the engine's own deadline (the config's), else 30 s;
+     * never later than the engine's deadline. */
+    deadline = credssp_engine_deadline(e);
+    if (timeout_ms != 0 && (deadline == 0 || now + timeout_ms < deadline))
+        deadline = now + timeout_ms;
+    else if (deadline == 0)
+        deadline = now + DEFAULT_TIMEOUT_MS;
+    credssp_engine_set_deadline(e, deadline);
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        uint64_t now;
         ssize_t n;
 
-        if (!flush_output(e, fd, deadline) && credssp_engine_status(e) < CREDSSP_DONE)
-            return CREDSSP_E_IO;
         st = credssp_engine_status(e);
-        if (st == CREDSSP_DONE)
+        if (!flush_output(e, fd, deadline) && (st & (CREDSSP_DONE | CREDSSP_FAILED)) == 0)
+            return CREDSSP_E_IO;
+        if (st & CREDSSP_DONE)
             return CREDSSP_OK;
-        if (st == CREDSSP_FAILED)
+        if (st & CREDSSP_FAILED)
             return credssp_engine_error(e);
         if (st & CREDSSP_WANT_STEP) {
             (void)credssp_engine_step(e);   /* deferred mode: this driver may block */
             continue;
         }
-        now = cssp_now_ms();
+        now = mono_ms();
         if (now >= deadline) {
-            cssp_engine_fail(e, CREDSSP_E_TIMEOUT);
+            (void)credssp_engine_feed(e, NULL, 0);   /* the engine fails: CREDSSP_E_TIMEOUT */
             continue;
         }
         if (poll(&pfd, 1, (int)(deadline - now)) < 0 && errno != EINTR)

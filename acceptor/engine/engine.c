@@ -1,122 +1,330 @@
 /*
- * engine.c - the sans-I/O CredSSP acceptor: public API, buffers, TLS pump.
+ * engine.c - the core of the sans-I/O CredSSP acceptor (MS-CSSP 3.1.5):
+ * the stage table, the one function that changes the stage, the TLS pump,
+ * feed and status.
  *
- * Bytes in (credssp_engine_feed), bytes out (credssp_engine_output), a
- * status.  No socket is touched here.  In engine-owned TLS mode the raw TCP
- * stream after the X.224 negotiation (MS-RDPBCGR 5.4.5.2) is fed in; with
- * application-owned TLS, the decrypted TSRequest stream.  TSRequests are
- * reassembled from their DER framing (MS-CSSP note <8>: one per record, but
- * we do not rely on it) and handed to engine_auth.c.
+ * Bytes in (credssp_engine_feed), bytes out (credssp_engine_output,
+ * engine_io.c), a status made of flags.  No socket is touched here.  In
+ * engine-owned TLS mode the raw TCP stream after the X.224 negotiation
+ * (MS-RDPBCGR 5.4.5.2) is fed in; with application-owned TLS, the decrypted
+ * TSRequest stream.  TSRequests are reassembled from their DER framing
+ * (MS-CSSP note <8>: one per record, but we do not rely on it); each is
+ * checked against the stage table (which TSRequest fields, MS-CSSP 2.2.1,
+ * the stage requires and forbids) and handed to the stage's handler
+ * (engine_auth.c), which returns the next stage or an error.  feed()
+ * handles everything it was given, so a caller never feeds nothing to make
+ * progress.
+ *
+ * Versions: we always announce 6; the behaviour in force is min(client, 6).
+ * errorCode is sent only to clients at version 3, 4 or >= 6 (MS-CSSP 2.2.1),
+ * only while authentication is still in progress, and a client may never
+ * send it.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <syslog.h>
 
-#include <openssl/crypto.h>
-
+#include "audit.h"
 #include "binding.h"
-#include "buf.h"
 #include "engine.h"
+#include "tscred.h"
 
 #define TLS_CHUNK 16384u
 #define APP_LEFTOVER_MAX (1u << 20)
 
-uint64_t
-cssp_now_ms(void)
-{
-    struct timespec ts;
+/* Fields no client message may carry: errorCode is server-to-client only. */
+#define CLIENT_NEVER CSSP_F_ERROR_CODE
+#define TO(stage) (1u << (stage))
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+/* One row per stage: what a client TSRequest must and must not carry there. */
+struct stage_rule {
+    const char *name;
+    unsigned required;            /* enum cssp_ts_field bits */
+    unsigned forbidden;           /* enum cssp_ts_field bits */
+    cssp_stage_fn *handler;       /* NULL: no TSRequest is read in this stage */
+    unsigned next;                /* TO() bits: the stages it may go to */
+};
+
+static const struct stage_rule stage_table[STAGE_COUNT] = {
+    [STAGE_TLS] = { "tls", 0, 0, NULL, TO(STAGE_NEGO) | TO(STAGE_FAILED) },
+    /* A negoToken; the client's last one may come with pubKeyAuth. */
+    [STAGE_NEGO] = { "nego", CSSP_F_NEGO_TOKENS, CSSP_F_AUTH_INFO | CLIENT_NEVER,
+                     cssp_handle_nego,
+                     TO(STAGE_NEGO) | TO(STAGE_PUBKEY) | TO(STAGE_AUTHINFO) | TO(STAGE_FAILED) },
+    /* pubKeyAuth alone, after our final token (Kerberos AP-REP). */
+    [STAGE_PUBKEY] = { "pubkey", CSSP_F_PUB_KEY_AUTH,
+                       CSSP_F_NEGO_TOKENS | CSSP_F_AUTH_INFO | CLIENT_NEVER, cssp_handle_pubkey,
+                       TO(STAGE_AUTHINFO) | TO(STAGE_FAILED) },
+    /* authInfo alone, after our pubKeyAuth. */
+    [STAGE_AUTHINFO] = { "authinfo", CSSP_F_AUTH_INFO,
+                         CSSP_F_NEGO_TOKENS | CSSP_F_PUB_KEY_AUTH | CLIENT_NEVER,
+                         cssp_handle_auth_info, TO(STAGE_DONE) | TO(STAGE_FAILED) },
+    [STAGE_DONE] = { "done", 0, 0, NULL, 0 },
+    [STAGE_FAILED] = { "failed", 0, 0, NULL, 0 },
+};
+
+/* The fields a decoded TSRequest carries. */
+static unsigned
+fields_of(const struct cssp_ts_request *req)
+{
+    return (req->nego_token != NULL ? CSSP_F_NEGO_TOKENS : 0) |
+           (req->auth_info != NULL ? CSSP_F_AUTH_INFO : 0) |
+           (req->pub_key_auth != NULL ? CSSP_F_PUB_KEY_AUTH : 0) |
+           (req->has_error_code ? CSSP_F_ERROR_CODE : 0) |
+           (req->client_nonce != NULL ? CSSP_F_CLIENT_NONCE : 0);
 }
 
-/* Make room for n more bytes in b (never above max). */
-static credssp_error
-bytes_reserve(struct cssp_bytes *b, size_t n, size_t max)
-{
-    uint8_t *grown;
-    size_t want;
-
-    if (b->off > 0 && b->off == b->len) {
-        b->off = 0;
-        b->len = 0;
-    }
-    if (n > max || b->len - b->off > max - n)
-        return CREDSSP_E_TOO_LARGE;
-    if (b->off > 0 && b->len + n > b->cap) {
-        memmove(b->data, b->data + b->off, b->len - b->off);
-        b->len -= b->off;
-        b->off = 0;
-    }
-    if (b->len + n <= b->cap)
-        return CREDSSP_OK;
-    want = b->cap < 4096 ? 4096 : b->cap;
-    while (want < b->len + n)
-        want *= 2;
-    /* Not realloc: it would free the old block unwiped (TLS plaintext). */
-    grown = malloc(want);
-    if (grown == NULL)
-        return CREDSSP_E_NOMEM;
-    if (b->data != NULL) {
-        memcpy(grown, b->data, b->len);
-        OPENSSL_cleanse(b->data, b->cap); /* the old block after growth */
-        free(b->data);
-    }
-    b->data = grown;
-    b->cap = want;
-    return CREDSSP_OK;
-}
-
-static credssp_error
-bytes_append(struct cssp_bytes *b, const uint8_t *p, size_t n, size_t max)
-{
-    credssp_error ret = bytes_reserve(b, n, max);
-
-    if (ret == CREDSSP_OK && n > 0) {
-        memcpy(b->data + b->len, p, n);
-        b->len += n;
-    }
-    return ret;
-}
-
-/* Free b, wiping it first (it may have held TLS plaintext). */
+/* The one audit line of this attempt. */
 static void
-bytes_free(struct cssp_bytes *b)
+audit(struct credssp_engine *e)
 {
-    if (b->data != NULL) {
-        OPENSSL_cleanse(b->data, b->cap);
-        free(b->data);
-    }
-    *b = (struct cssp_bytes){ 0 };
+    struct cssp_audit_info a = { .peer = e->peer,
+                                 .err = e->err,
+                                 .elapsed_ms = cssp_now_ms() - e->start_ms,
+                                 .backend_ms = e->backend_ms,
+                                 .gss_text = e->gss.status_text };
+
+    if (e->audited)
+        return;
+    e->audited = true;
+    cssp_audit(e->cfg, e->result, &a);
 }
 
-/* Move pending TLS ciphertext into the output queue. */
-static credssp_error
-flush_tls(struct credssp_engine *e)
+/*
+ * The only writer of e->stage.  A move the table does not allow is an
+ * internal error and fails the engine; reaching DONE or FAILED is audited.
+ */
+static void
+enter_stage(struct credssp_engine *e, enum cssp_stage next)
 {
-    size_t pending;
-
-    while ((pending = cssp_tls_pending(&e->tls)) > 0) {
-        credssp_error ret = bytes_reserve(&e->out, pending, SIZE_MAX / 2);
-
-        if (ret != CREDSSP_OK)
-            return ret;
-        e->out.len += cssp_tls_drain(&e->tls, e->out.data + e->out.len, pending);
+    if (next == e->stage)
+        return;
+    if ((stage_table[e->stage].next & TO(next)) == 0) {
+        if (e->stage == STAGE_DONE || e->stage == STAGE_FAILED)
+            return;
+        cssp_log(e->cfg, LOG_ERR, "credssp: internal error: stage %s cannot go to %s",
+                 stage_table[e->stage].name, stage_table[next].name);
+        e->err = CREDSSP_E_INTERNAL;
+        next = STAGE_FAILED;
     }
-    return CREDSSP_OK;
+    e->stage = next;
+    if (next == STAGE_DONE) {
+        e->err = CREDSSP_OK;
+        audit(e);
+    }
 }
 
-credssp_error
-cssp_engine_emit(struct credssp_engine *e, const uint8_t *p, size_t n)
+/* May this client receive errorCode (MS-CSSP 2.2.1: versions 3, 4 and 6+)? */
+static bool
+error_code_allowed(int client_version)
+{
+    return client_version == 3 || client_version == 4 || client_version >= 6;
+}
+
+/* NTSTATUS for an error that ends authentication, 0 = send none (just close). */
+static uint32_t
+ntstatus_for(credssp_error err)
+{
+    switch (err) {
+    case CREDSSP_E_LOGON_FAILURE:
+    case CREDSSP_E_GSS:
+    case CREDSSP_E_BAD_TOKEN:
+    case CREDSSP_E_NO_ACCEPTOR_CRED:
+        return CREDSSP_STATUS_LOGON_FAILURE;
+    case CREDSSP_E_POLICY_VERSION:
+    case CREDSSP_E_POLICY_MECH:
+        return CREDSSP_STATUS_NOT_SUPPORTED;
+    default:
+        return 0;
+    }
+}
+
+/* Fail: record err, send errorCode when allowed and useful, audit, wipe. */
+static void
+fail(struct credssp_engine *e, credssp_error err)
+{
+    uint32_t status;
+
+    if (e->stage == STAGE_FAILED || e->stage == STAGE_DONE)
+        return;
+    /* A late back end is the server's fault, not the user's: say "no logon
+     * servers" (what Windows says when its DC does not answer), not "wrong
+     * password".  A silent client's timeout gets no errorCode. */
+    status = err == CREDSSP_E_TIMEOUT && e->backend_late ? CREDSSP_STATUS_NO_LOGON_SERVERS
+                                                         : ntstatus_for(err);
+    if (status != 0 && e->client_version != 0 && error_code_allowed(e->client_version) &&
+        (e->stage == STAGE_NEGO || e->stage == STAGE_PUBKEY)) {
+        struct cssp_ts_request req = { .version = CSSP_OUR_VERSION,
+                                       .has_error_code = true,
+                                       .error_code = status };
+
+        if (cssp_engine_send(e, &req) == CREDSSP_OK && e->result != NULL)
+            e->result->error_code = status;
+    }
+    e->err = err;
+    /* After authInfo there is no CredSSP error channel; the TLS session stays
+     * open so the application can answer HYBRID_EX's Early User
+     * Authorization Result "denied" (MS-RDPBCGR 2.2.10.2), then shut down. */
+    e->late_failure = e->stage == STAGE_AUTHINFO && err != CREDSSP_E_TLS &&
+                      err != CREDSSP_E_CLOSED && err != CREDSSP_E_TIMEOUT;
+    enter_stage(e, STAGE_FAILED);
+    if (e->mode == CREDSSP_TLS_ENGINE && !e->late_failure)
+        credssp_engine_shutdown(e);
+    audit(e);
+    /* A refused credential (policy, identity) is no use to anyone: wipe it now,
+     * not when the application frees the engine. */
+    if (e->result != NULL)
+        cssp_ts_credentials_clear(&e->result->creds);
+}
+
+/* Keep what authentication established, also for the audit of a failure. */
+static void
+keep_identity(struct credssp_engine *e)
+{
+    if (!e->gss.complete || e->result->principal != NULL)
+        return;
+    e->result->principal = e->gss.principal;
+    e->gss.principal = NULL;
+    e->result->name = e->gss.src_name;   /* for credssp_result_local_name() */
+    e->gss.src_name = GSS_C_NO_NAME;
+    e->result->mech = e->gss.mech;
+}
+
+/* One complete client TSRequest: the checks every message gets, the stage
+ * table's field rule, then the stage's handler. */
+static void
+handle_request(struct credssp_engine *e, const uint8_t *msg, size_t len)
+{
+    const struct stage_rule *rule = &stage_table[e->stage];
+    enum cssp_stage next = e->stage;
+    struct cssp_ts_request req;
+    unsigned fields;
+    credssp_error ret;
+
+    ret = cssp_ts_request_decode_flags(msg, len, cssp_engine_decode_flags(e), &req);
+    if (ret == CREDSSP_OK && ++e->rounds > e->cfg->max_rounds)
+        ret = CREDSSP_E_TOO_MANY_ROUNDS;
+    if (ret == CREDSSP_OK)
+        ret = cssp_check_version(e, &req);
+    if (ret == CREDSSP_OK && rule->handler == NULL)
+        ret = CREDSSP_E_STATE;
+    fields = ret == CREDSSP_OK ? fields_of(&req) : 0;
+    if (ret == CREDSSP_OK &&
+        ((fields & rule->required) != rule->required || (fields & rule->forbidden) != 0))
+        ret = CREDSSP_E_UNEXPECTED;
+    if (ret == CREDSSP_OK && e->version >= 5 && req.client_nonce != NULL &&
+        req.client_nonce_len != CSSP_NONCE_LEN)
+        ret = CREDSSP_E_BAD_NONCE;
+    if (ret == CREDSSP_OK)
+        ret = rule->handler(e, &req, &next);
+    keep_identity(e);
+    if (ret != CREDSSP_OK)
+        fail(e, ret);
+    else
+        enter_stage(e, next);
+}
+
+void
+cssp_engine_process(struct credssp_engine *e)
+{
+    while (e->stage >= STAGE_NEGO && e->stage <= STAGE_AUTHINFO) {
+        const uint8_t *start = e->in.data + e->in.off;
+        size_t avail = e->in.len - e->in.off, frame = 0;
+        credssp_error ret;
+
+        if (avail == 0 || e->step_frame > 0)
+            return;
+        ret = cssp_ts_request_frame_flags(start, avail, e->cfg->max_message,
+                                          cssp_engine_decode_flags(e), &frame);
+        if (ret != CREDSSP_OK) {
+            fail(e, ret);
+            return;
+        }
+        if (frame == 0)
+            return;
+        if (e->deferred && e->stage == STAGE_NEGO) {
+            e->step_frame = frame;   /* credssp_engine_step() handles it, on a worker */
+            return;
+        }
+        handle_request(e, start, frame);
+        e->in.off += frame;
+    }
+    if (e->stage == STAGE_DONE && e->in.len > e->in.off) {
+        /* Plaintext after authInfo (e.g. MCS Connect Initial) belongs to the app. */
+        if (cssp_bytes_append(&e->app, e->in.data + e->in.off, e->in.len - e->in.off,
+                              APP_LEFTOVER_MAX) != CREDSSP_OK)
+            fail(e, CREDSSP_E_TOO_LARGE);
+        e->in.off = e->in.len;
+    }
+}
+
+void
+cssp_engine_run_step(struct credssp_engine *e)
+{
+    size_t frame = e->step_frame;
+
+    if (frame == 0)
+        return;
+    e->step_frame = 0;
+    if (e->stage >= STAGE_NEGO && e->stage <= STAGE_AUTHINFO) {
+        handle_request(e, e->in.data + e->in.off, frame);
+        e->in.off += frame;
+    }
+}
+
+/* Engine-owned TLS: handshake, then decrypt records into e->in. */
+static void
+pump_tls(struct credssp_engine *e)
 {
     credssp_error ret;
 
-    if (e->mode == CREDSSP_TLS_APPLICATION)
-        return bytes_append(&e->out, p, n, SIZE_MAX / 2);
-    ret = cssp_tls_write(&e->tls, p, n);
-    if (ret == CREDSSP_OK)
-        ret = flush_tls(e);
-    return ret;
+    if (e->stage == STAGE_TLS) {
+        ret = cssp_tls_handshake(&e->tls);
+        if (ret == CREDSSP_OK)
+            ret = cssp_engine_flush_tls(e);
+        if (ret != CREDSSP_OK) {
+            fail(e, ret == CREDSSP_E_CLOSED ? CREDSSP_E_CLOSED : CREDSSP_E_TLS);
+            return;
+        }
+        if (!e->tls.established)
+            return;
+        /* Bind the certificate this handshake actually presented (an SNI
+         * callback may have switched it), read once the handshake is done. */
+        ret = cssp_binding_spk_from_x509(cssp_tls_certificate(&e->tls), &e->spk, &e->spk_len);
+        if (ret != CREDSSP_OK) {
+            fail(e, ret);
+            return;
+        }
+        enter_stage(e, STAGE_NEGO);
+    }
+    while (e->stage >= STAGE_NEGO && e->stage <= STAGE_AUTHINFO) {
+        size_t n = 0;
+
+        /* Never hold more than one maximal TSRequest plus one TLS record. */
+        ret = cssp_bytes_reserve(&e->in, TLS_CHUNK, e->cfg->max_message + TLS_CHUNK);
+        if (ret == CREDSSP_OK)
+            ret = cssp_tls_read(&e->tls, e->in.data + e->in.len, TLS_CHUNK, &n);
+        if (ret == CREDSSP_OK)
+            ret = cssp_engine_flush_tls(e);
+        if (ret != CREDSSP_OK) {
+            fail(e, ret);
+            return;
+        }
+        if (n == 0)
+            return;
+        e->in.len += n;
+        cssp_engine_process(e);
+    }
+}
+
+/* Fail with CREDSSP_E_TIMEOUT once the deadline has passed. */
+static bool
+deadline_passed(struct credssp_engine *e)
+{
+    if (e->deadline_ms == 0 || e->stage >= STAGE_DONE || cssp_now_ms() < e->deadline_ms)
+        return false;
+    fail(e, CREDSSP_E_TIMEOUT);
+    return true;
 }
 
 CREDSSP_API credssp_error
@@ -138,7 +346,7 @@ credssp_engine_new(credssp_config *cfg, credssp_tls_mode mode, credssp_engine **
     if (e == NULL)
         return CREDSSP_E_NOMEM;
     e->cfg = cfg;
-    e->mode = mode;
+    e->mode = mode;   /* e->stage: STAGE_TLS (0) from calloc; enter_stage() moves it */
     cssp_gss_init(&e->gss);
     e->start_ms = cssp_now_ms();
     if (cfg->timeout_ms != 0)
@@ -158,9 +366,8 @@ credssp_engine_new(credssp_config *cfg, credssp_tls_mode mode, credssp_engine **
         ret = cssp_tls_init(&e->tls, cfg->ssl_ctx);
         if (ret != CREDSSP_OK)
             goto cleanup;
-        e->stage = STAGE_TLS;
     } else {
-        e->stage = STAGE_NEGO;
+        enter_stage(e, STAGE_NEGO);   /* the application did the TLS handshake */
     }
     *out = e;
     e = NULL;
@@ -181,9 +388,9 @@ credssp_engine_free(credssp_engine *e)
         cssp_gss_lookup_end(e->cfg, &e->gss);   /* credential back to the pool */
     cssp_gss_clear(&e->gss);
     free(e->spk);
-    bytes_free(&e->in);
-    bytes_free(&e->out);
-    bytes_free(&e->app);
+    cssp_bytes_free(&e->in);
+    cssp_bytes_free(&e->out);
+    cssp_bytes_free(&e->app);
     free(e->peer);
     credssp_result_free(e->result);
     free(e);
@@ -231,17 +438,35 @@ credssp_engine_set_deadline(credssp_engine *e, uint64_t deadline_ms)
         e->deadline_ms = deadline_ms;
 }
 
+CREDSSP_API uint64_t
+credssp_engine_deadline(const credssp_engine *e)
+{
+    return e != NULL ? e->deadline_ms : 0;
+}
+
+/*
+ * Exactly one of WANT_READ, WANT_STEP, DONE and FAILED, plus WANT_WRITE
+ * while output waits.  feed() has handled all input it could, so draining
+ * the output never makes new progress possible.
+ */
 CREDSSP_API credssp_status
 credssp_engine_status(const credssp_engine *e)
 {
-    if (e == NULL || e->stage == STAGE_FAILED)
+    unsigned st;
+
+    if (e == NULL)
         return CREDSSP_FAILED;
-    if (e->stage == STAGE_DONE)
-        return CREDSSP_DONE;
-    if (e->step_frame > 0)   /* deferred mode only (engine_step.c) */
-        return (credssp_status)(CREDSSP_WANT_STEP |
-                                (e->out.len > e->out.off ? CREDSSP_WANT_WRITE : 0));
-    return e->out.len > e->out.off ? CREDSSP_WANT_WRITE : CREDSSP_WANT_READ;
+    if (e->stage == STAGE_FAILED)
+        st = CREDSSP_FAILED;
+    else if (e->stage == STAGE_DONE)
+        st = CREDSSP_DONE;
+    else if (e->step_frame > 0)   /* deferred mode only (engine_step.c) */
+        st = CREDSSP_WANT_STEP;
+    else
+        st = CREDSSP_WANT_READ;
+    if (e->out.len > e->out.off)
+        st |= CREDSSP_WANT_WRITE;
+    return (credssp_status)st;
 }
 
 CREDSSP_API credssp_error
@@ -268,94 +493,6 @@ credssp_engine_take_result(credssp_engine *e)
     return r;
 }
 
-/* Hand every complete TSRequest in e->in to the state machine. */
-static void
-process_input(struct credssp_engine *e)
-{
-    while (e->stage >= STAGE_NEGO && e->stage <= STAGE_AUTHINFO) {
-        const uint8_t *start = e->in.data + e->in.off;
-        size_t avail = e->in.len - e->in.off, frame = 0;
-        credssp_error ret;
-
-        if (avail == 0)
-            return;
-        ret = cssp_ts_request_frame_flags(start, avail, e->cfg->max_message,
-                                          cssp_engine_decode_flags(e), &frame);
-        if (ret != CREDSSP_OK) {
-            cssp_engine_fail(e, ret);
-            return;
-        }
-        if (frame == 0)
-            return;
-        if (cssp_engine_defer(e, frame))
-            return;          /* credssp_engine_step() handles it, on a worker */
-        cssp_engine_handle(e, start, frame);
-        e->in.off += frame;
-    }
-    if (e->stage == STAGE_DONE && e->in.len > e->in.off) {
-        /* Plaintext after authInfo (e.g. MCS Connect Initial) belongs to the app. */
-        if (bytes_append(&e->app, e->in.data + e->in.off, e->in.len - e->in.off,
-                         APP_LEFTOVER_MAX) != CREDSSP_OK)
-            cssp_engine_fail(e, CREDSSP_E_TOO_LARGE);
-        e->in.off = e->in.len;
-    }
-}
-
-/* Engine-owned TLS: handshake, then decrypt records into e->in. */
-static void
-pump_tls(struct credssp_engine *e)
-{
-    credssp_error ret;
-
-    if (e->stage == STAGE_TLS) {
-        ret = cssp_tls_handshake(&e->tls);
-        if (ret == CREDSSP_OK)
-            ret = flush_tls(e);
-        if (ret != CREDSSP_OK) {
-            cssp_engine_fail(e, ret == CREDSSP_E_CLOSED ? CREDSSP_E_CLOSED : CREDSSP_E_TLS);
-            return;
-        }
-        if (!e->tls.established)
-            return;
-        /* Bind the certificate this handshake actually presented (an SNI
-         * callback may have switched it), read once the handshake is done. */
-        ret = cssp_binding_spk_from_x509(cssp_tls_certificate(&e->tls), &e->spk, &e->spk_len);
-        if (ret != CREDSSP_OK) {
-            cssp_engine_fail(e, ret);
-            return;
-        }
-        e->stage = STAGE_NEGO;
-    }
-    while (e->stage >= STAGE_NEGO && e->stage <= STAGE_AUTHINFO) {
-        size_t n = 0;
-
-        /* Never hold more than one maximal TSRequest plus one TLS record. */
-        ret = bytes_reserve(&e->in, TLS_CHUNK, e->cfg->max_message + TLS_CHUNK);
-        if (ret == CREDSSP_OK)
-            ret = cssp_tls_read(&e->tls, e->in.data + e->in.len, TLS_CHUNK, &n);
-        if (ret == CREDSSP_OK)
-            ret = flush_tls(e);
-        if (ret != CREDSSP_OK) {
-            cssp_engine_fail(e, ret);
-            return;
-        }
-        if (n == 0)
-            return;
-        e->in.len += n;
-        process_input(e);
-    }
-}
-
-/* Fail with CREDSSP_E_TIMEOUT once the deadline has passed. */
-static bool
-deadline_passed(struct credssp_engine *e)
-{
-    if (e->deadline_ms == 0 || e->stage >= STAGE_DONE || cssp_now_ms() < e->deadline_ms)
-        return false;
-    cssp_engine_fail(e, CREDSSP_E_TIMEOUT);
-    return true;
-}
-
 CREDSSP_API credssp_status
 credssp_engine_feed(credssp_engine *e, const uint8_t *data, size_t len)
 {
@@ -364,26 +501,26 @@ credssp_engine_feed(credssp_engine *e, const uint8_t *data, size_t len)
     if (e == NULL || (data == NULL && len != 0))
         return CREDSSP_FAILED;
     if (e->stage == STAGE_FAILED || deadline_passed(e))
-        return CREDSSP_FAILED;
+        return credssp_engine_status(e);
     if (e->mode == CREDSSP_TLS_ENGINE) {
         ret = cssp_tls_feed(&e->tls, data, len);
         if (ret != CREDSSP_OK) {
-            cssp_engine_fail(e, ret);
-            return CREDSSP_FAILED;
+            fail(e, ret);
+            return credssp_engine_status(e);
         }
         if (e->stage != STAGE_DONE)
             pump_tls(e);
     } else if (e->stage != STAGE_DONE) {
         if (e->spk == NULL) {
-            cssp_engine_fail(e, CREDSSP_E_CONFIG);
-            return CREDSSP_FAILED;
+            fail(e, CREDSSP_E_CONFIG);
+            return credssp_engine_status(e);
         }
-        ret = bytes_append(&e->in, data, len, e->cfg->max_message + TLS_CHUNK);
+        ret = cssp_bytes_append(&e->in, data, len, e->cfg->max_message + TLS_CHUNK);
         if (ret != CREDSSP_OK) {
-            cssp_engine_fail(e, ret);
-            return CREDSSP_FAILED;
+            fail(e, ret);
+            return credssp_engine_status(e);
         }
-        process_input(e);
+        cssp_engine_process(e);
     }
     return credssp_engine_status(e);
 }
@@ -394,83 +531,6 @@ credssp_engine_feed_eof(credssp_engine *e)
     if (e == NULL)
         return CREDSSP_FAILED;
     if (e->stage < STAGE_DONE)
-        cssp_engine_fail(e, CREDSSP_E_CLOSED);
+        fail(e, CREDSSP_E_CLOSED);
     return credssp_engine_status(e);
-}
-
-CREDSSP_API const uint8_t *
-credssp_engine_output(credssp_engine *e, size_t *len_out)
-{
-    if (len_out == NULL)
-        return NULL;
-    *len_out = 0;
-    if (e == NULL || e->out.len == e->out.off)
-        return NULL;
-    *len_out = e->out.len - e->out.off;
-    return e->out.data + e->out.off;
-}
-
-CREDSSP_API void
-credssp_engine_output_consumed(credssp_engine *e, size_t n)
-{
-    if (e == NULL)
-        return;
-    if (n > e->out.len - e->out.off)
-        n = e->out.len - e->out.off;
-    e->out.off += n;
-    if (e->out.off == e->out.len)
-        e->out.off = e->out.len = 0;
-}
-
-CREDSSP_API credssp_error
-credssp_engine_write_app(credssp_engine *e, const uint8_t *data, size_t len)
-{
-    if (e == NULL || (data == NULL && len != 0))
-        return CREDSSP_E_INVALID_ARG;
-    if ((e->stage != STAGE_DONE && !(e->stage == STAGE_FAILED && e->late_failure)) ||
-        e->mode != CREDSSP_TLS_ENGINE)
-        return CREDSSP_E_STATE;
-    if (len == 0)
-        return CREDSSP_OK;
-    return cssp_engine_emit(e, data, len);
-}
-
-CREDSSP_API size_t
-credssp_engine_read_app(credssp_engine *e, uint8_t *buf, size_t cap)
-{
-    size_t n = 0;
-
-    if (e == NULL || buf == NULL || e->stage != STAGE_DONE)
-        return 0;
-    if (e->app.len > e->app.off) {
-        n = e->app.len - e->app.off;
-        if (n > cap)
-            n = cap;
-        memcpy(buf, e->app.data + e->app.off, n);
-        e->app.off += n;
-        return n;
-    }
-    if (e->mode == CREDSSP_TLS_ENGINE && !e->app_eof) {
-        if (cssp_tls_read(&e->tls, buf, cap, &n) != CREDSSP_OK) {
-            n = 0;
-            e->app_eof = true;
-        }
-        (void)flush_tls(e);
-    }
-    return n;
-}
-
-CREDSSP_API int
-credssp_engine_app_eof(const credssp_engine *e)
-{
-    return e == NULL || e->app_eof;
-}
-
-CREDSSP_API void
-credssp_engine_shutdown(credssp_engine *e)
-{
-    if (e == NULL || e->mode != CREDSSP_TLS_ENGINE)
-        return;
-    cssp_tls_shutdown(&e->tls);
-    (void)flush_tls(e);
 }

@@ -4,6 +4,7 @@
 # Uses acceptor/keys, acceptor/codec and base/.
 libcssp_engine_la_SOURCES += \
 	%reldir%/config.c %reldir%/acceptor_config.h \
+	%reldir%/log.c \
 	%reldir%/binding.c %reldir%/binding.h \
 	%reldir%/gss.c %reldir%/gss.h \
 	%reldir%/ntlm_lookup.c \
@@ -12,9 +13,10 @@ libcssp_engine_la_SOURCES += \
 	%reldir%/tls.c %reldir%/tls.h \
 	%reldir%/engine.c %reldir%/engine.h \
 	%reldir%/engine_auth.c \
+	%reldir%/engine_io.c \
 	%reldir%/engine_step.c \
 	%reldir%/identity.c \
-	%reldir%/audit.c \
+	%reldir%/audit.c %reldir%/audit.h \
 	%reldir%/driver.c \
 	%reldir%/winbind_probe.c %reldir%/winbind_probe.h \
 	%reldir%/keytab_check.c %reldir%/keytab_check.h

@@ -128,6 +128,7 @@ static void
 write_plaintext(struct cssp_writer *w, const credssp_result *r, uint64_t now, unsigned timeout_s)
 {
     const credssp_secret *secret = credssp_result_secret(r);
+    char local[CREDSSP_LOCAL_NAME_MAX];
 
     cssp_write_u32be(w, (uint32_t)(now >> 32));
     cssp_write_u32be(w, (uint32_t)now);
@@ -140,7 +141,9 @@ write_plaintext(struct cssp_writer *w, const credssp_result *r, uint64_t now, un
     write_str(w, credssp_result_user(r));
     write_str(w, credssp_result_domain(r));
     write_str(w, r->principal);
-    write_str(w, credssp_result_local_name(r));
+    if (credssp_result_local_name(r, local, sizeof(local)) != CREDSSP_OK)
+        local[0] = '\0';
+    write_str(w, local[0] != '\0' ? local : NULL);
     if (secret == NULL || credssp_secret_len(secret) == 0) {
         cssp_write_u8(w, 0);
     } else if (credssp_secret_len(secret) > CSSP_MAX_SECRET_BYTES) {

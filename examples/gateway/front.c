@@ -20,7 +20,6 @@
 
 #include "session.h"
 
-#define PUMP_MAX 16
 
 /* Copy what a failed exchange established into the report. */
 void
@@ -59,20 +58,16 @@ pull_front_plain(struct gw_conn *c)
     }
 }
 
-/* Collect engine output while it says WANT_WRITE (bounded). */
+/*
+ * Move the engine's output to the socket queue; returns its status.  feed()
+ * has handled all input, so draining the output needs no feed to go on.
+ */
 static credssp_status
-pump_engine(struct gw_conn *c, credssp_status st, credssp_error *err_out)
+pump_engine(struct gw_conn *c, credssp_error *err_out)
 {
-    *err_out = CREDSSP_OK;
-    for (int i = 0; i < PUMP_MAX; i++) {
-        *err_out = gw_drain_engine(c);
-        if (*err_out != CREDSSP_OK)
-            return CREDSSP_FAILED;
-        st = credssp_engine_status(c->eng);
-        if (!(st & CREDSSP_WANT_WRITE) || (st & CREDSSP_WANT_STEP))
-            return st;
-        st = credssp_engine_feed(c->eng, NULL, 0);
-    }
+    *err_out = gw_drain_engine(c);
+    if (*err_out != CREDSSP_OK)
+        return CREDSSP_FAILED;
     return credssp_engine_status(c->eng);
 }
 
@@ -86,7 +81,7 @@ start_step(struct gw_conn *c)
 {
     struct gateway *gw = c->gw;
 
-    if (!step_pool_start(gw->steps, &c->step, c->eng, c, true, gw_now_ms(),
+    if (!step_pool_start(gw->steps, &c->step, c->eng, c, gw_now_ms(),
                          c->start_ms + gw->opt.timeout_ms, gw->opt.admit.step_ms)) {
         gw_conn_conclude(c, "overload", "step_queue", "close");
         gw_conn_close_now(c);
@@ -102,13 +97,13 @@ engine_step(struct gw_conn *c, credssp_status st)
 {
     credssp_error err = CREDSSP_OK;
 
-    st = pump_engine(c, st, &err);
+    st = pump_engine(c, &err);
     if (st & CREDSSP_WANT_STEP) {
         start_step(c);
-    } else if (st == CREDSSP_DONE) {
+    } else if (st & CREDSSP_DONE) {
         gw_admit(c);
         pull_front_plain(c);
-    } else if (st == CREDSSP_FAILED) {
+    } else if (st & CREDSSP_FAILED) {
         if (err == CREDSSP_OK)
             err = credssp_engine_error(c->eng);
         gw_front_report_failure(c);
@@ -213,7 +208,7 @@ front_data(struct gw_conn *c, const uint8_t *data, size_t len)
     case GS_BACK_X224:
     case GS_BACK_TLS:
     case GS_RELAY:
-        if (credssp_engine_feed(c->eng, data, len) == CREDSSP_FAILED) {
+        if (credssp_engine_feed(c->eng, data, len) & CREDSSP_FAILED) {
             gw_conn_finish(c, c->up_open ? "ok" : credssp_error_name(CREDSSP_E_TLS),
                            credssp_error_name(credssp_engine_error(c->eng)), "client_tls");
             return;

@@ -154,6 +154,7 @@ gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, siz
             const char **why_out)
 {
     const char *src, *name = NULL, *dom = "";
+    char lname[CREDSSP_LOCAL_NAME_MAX];
     size_t nlen = 0, dlen = 0;
 
     *why_out = NULL;
@@ -164,8 +165,9 @@ gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, siz
         src = credssp_result_user(r);
         dom = credssp_result_domain(r) != NULL ? credssp_result_domain(r) : "";
         dlen = strlen(dom);
-    } else if (credssp_result_local_name(r) != NULL) {
-        src = credssp_result_local_name(r);
+    } else if (credssp_result_local_name(r, lname, sizeof(lname)) == CREDSSP_OK &&
+               lname[0] != '\0') {
+        src = lname;
     } else {
         src = credssp_result_principal(r);
     }

@@ -20,7 +20,6 @@
 #include "tlsonly.h"
 
 #define OUTQ_MAX (512u * 1024u)
-#define PUMP_MAX 16
 #define SMALL_PDU_MAX 512u
 
 /* ------------------------------------------------------------------ */
@@ -264,22 +263,15 @@ drain_engine(struct conn *c)
 }
 
 /*
- * Collect output and let the engine continue while it says WANT_WRITE
- * (bounded); returns the status it settles in.
+ * Move the engine's output to the socket queue; returns its status.  feed()
+ * has handled all input, so draining the output needs no feed to go on.
  */
 static credssp_status
-pump_engine(struct conn *c, credssp_status st, credssp_error *err_out)
+pump_engine(struct conn *c, credssp_error *err_out)
 {
-    *err_out = CREDSSP_OK;
-    for (int i = 0; i < PUMP_MAX; i++) {
-        *err_out = drain_engine(c);
-        if (*err_out != CREDSSP_OK)
-            return CREDSSP_FAILED;
-        st = credssp_engine_status(c->eng);
-        if (!(st & CREDSSP_WANT_WRITE) || (st & CREDSSP_WANT_STEP))
-            return st;
-        st = credssp_engine_feed(c->eng, NULL, 0);
-    }
+    *err_out = drain_engine(c);
+    if (*err_out != CREDSSP_OK)
+        return CREDSSP_FAILED;
     return credssp_engine_status(c->eng);
 }
 
@@ -296,9 +288,8 @@ start_step(struct conn *c)
     flush(c);
     if (c->state != CS_TLS)
         return;
-    if (!step_pool_start(srv->steps, &c->step, c->eng, c, srv->opt.pam_service != NULL,
-                         server_now_ms(), c->start_ms + srv->opt.timeout_ms,
-                         srv->opt.admit.step_ms)) {
+    if (!step_pool_start(srv->steps, &c->step, c->eng, c, server_now_ms(),
+                         c->start_ms + srv->opt.timeout_ms, srv->opt.admit.step_ms)) {
         c->rep.ending = "close";
         conclude(c, "overload");
         close_now(c);
@@ -315,22 +306,17 @@ engine_status(struct conn *c, credssp_status st)
 {
     credssp_error err = CREDSSP_OK;
 
-    st = pump_engine(c, st, &err);
+    st = pump_engine(c, &err);
     if (st & CREDSSP_WANT_STEP) {
         start_step(c);
         return;
     }
-    switch (st) {
-    case CREDSSP_DONE:
+    if (st & CREDSSP_DONE)
         on_engine_done(c);
-        return;
-    case CREDSSP_FAILED:
+    else if (st & CREDSSP_FAILED)
         on_engine_failed(c, err);
-        return;
-    default:
+    else
         flush(c);
-        return;
-    }
 }
 
 /* ------------------------------------------------------------------ */

@@ -34,7 +34,8 @@ static const char *
 pam_user(const struct server *srv, const credssp_result *r)
 {
     static struct cssp_account acct;
-    const char *u = credssp_result_local_name(r);
+    static char local[CREDSSP_LOCAL_NAME_MAX];
+    const char *u = credssp_result_local_name(r, local, sizeof(local)) == CREDSSP_OK ? local : NULL;
 
     if (srv->opt.ad.on)
         return ado_local_account(&srv->opt.ad, credssp_result_principal(r), &acct) == CREDSSP_OK

@@ -37,13 +37,11 @@ mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Run one job: the step, and the local name (NSS) once the engine is done. */
+/* Run one job: the step. */
 static void
 run_job(struct step_job *job)
 {
     job->status = credssp_engine_step(job->eng);
-    if (job->local_name && job->status == CREDSSP_DONE)
-        (void)credssp_result_local_name(credssp_engine_result(job->eng));
 }
 
 static void *
@@ -145,14 +143,13 @@ step_pool_submit(struct step_pool *p, struct step_job *job)
 
 bool
 step_pool_start(struct step_pool *p, struct step_job *job, credssp_engine *eng, void *owner,
-                bool local_name, uint64_t now_ms, uint64_t end_ms, unsigned step_ms)
+                uint64_t now_ms, uint64_t end_ms, unsigned step_ms)
 {
     if (step_ms > 0 && now_ms + step_ms < end_ms)
         end_ms = now_ms + step_ms;
     credssp_engine_set_deadline(eng, end_ms);
     job->eng = eng;
     job->owner = owner;
-    job->local_name = local_name;
     return step_pool_submit(p, job);
 }
 

@@ -1,7 +1,7 @@
 /*
  * steppool.h - a small bounded pool of threads that run the engine steps
  * that may block (credssp_engine_step: the NTLM lookup, gss_accept_sec_context
- * with winbind / key file / replay cache; and credssp_result_local_name: NSS),
+ * with winbind / key file / replay cache),
  * shared by credssp-server and credssp-gateway (issue 15).
  *
  * The event loop submits a job that names an engine; from then on the loop
@@ -32,7 +32,6 @@ struct step_pool;
 /* One step; embedded in the connection that owns the engine. */
 struct step_job {
     credssp_engine *eng;      /* in: the engine (the worker owns it until collected) */
-    bool local_name;          /* in: also compute credssp_result_local_name() when DONE */
     credssp_status status;    /* out: what credssp_engine_step() returned */
     uint64_t queued_ms;       /* when it was submitted (CLOCK_MONOTONIC) */
     uint64_t waited_ms;       /* out: submit to hand-back */
@@ -57,7 +56,7 @@ struct step_job *step_pool_collect(struct step_pool *p);
  * submit it.  False when the queue is full.
  */
 bool step_pool_start(struct step_pool *p, struct step_job *job, credssp_engine *eng, void *owner,
-                     bool local_name, uint64_t now_ms, uint64_t end_ms, unsigned step_ms);
+                     uint64_t now_ms, uint64_t end_ms, unsigned step_ms);
 /* Jobs submitted and not yet collected. */
 unsigned step_pool_pending(const struct step_pool *p);
 /*

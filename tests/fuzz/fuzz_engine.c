@@ -115,7 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         off += n;
         if (credssp_engine_output(e, &out_len) != NULL)
             credssp_engine_output_consumed(e, out_len);
-        if (st == CREDSSP_FAILED || st == CREDSSP_DONE)
+        if (st & (CREDSSP_FAILED | CREDSSP_DONE))
             break;
     }
     (void)credssp_engine_feed_eof(e);

@@ -22,7 +22,7 @@ tests_integration_test_loopback_SOURCES = \
 	tests/integration/loopback.c tests/integration/loopback.h \
 	tests/integration/loopback_fixture.c \
 	tests/integration/loopback_lookup.c tests/integration/loopback_guard.c \
-	tests/integration/loopback_scale.c
+	tests/integration/loopback_scale.c tests/integration/loopback_driver.c
 tests_integration_test_loopback_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_test_loopback_LDADD = tests/integration/libcsspclient.la $(UNIT_LDADD)
 

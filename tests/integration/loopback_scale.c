@@ -263,7 +263,7 @@ pump_deferred(struct lb_run *r)
     for (unsigned i = 0; i < max; i++) {
         credssp_status st = credssp_engine_status(r->e);
 
-        if (st != CREDSSP_DONE && st != CREDSSP_FAILED && (st & CREDSSP_WANT_STEP)) {
+        if (st & CREDSSP_WANT_STEP) {
             struct stepper s;
 
             step_start(&s, r->e);
@@ -273,7 +273,7 @@ pump_deferred(struct lb_run *r)
         }
         if (lb_pump_once(r))
             continue;
-        if ((st == CREDSSP_DONE || st == CREDSSP_FAILED) &&
+        if ((st & (CREDSSP_DONE | CREDSSP_FAILED)) &&
             cssp_cli_status(r->c) == CSSP_CLI_RUNNING) {
             (void)cssp_cli_feed_eof(r->c);
             continue;

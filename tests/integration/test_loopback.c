@@ -262,6 +262,10 @@ main(void)
     add("client_v1_refused", test_client_v1, NULL);
     add("last_token_and_pubkeyauth_split", test_split_last, NULL);
     add("deadline_expired", test_deadline, NULL);
+    add("drive_fd_ntlm", test_drive_fd_ok, NULL);
+    add("drive_fd_timeout", test_drive_fd_timeout, NULL);
+    add("drive_fd_engine_deadline", test_drive_fd_engine_deadline, NULL);
+    add("drive_fd_peer_closes", test_drive_fd_peer_closes, NULL);
     add("eof_mid_exchange", test_eof_mid_exchange, NULL);
     add("garbage_instead_of_tls", test_garbage_tls, NULL);
     add("corrupt_tls_record", test_corrupt_tls_record, NULL);

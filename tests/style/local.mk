@@ -37,3 +37,7 @@ TESTS += tests/style/banned.sh
 # option the programs dropped.
 dist_check_SCRIPTS += tests/style/man_options.sh
 TESTS += tests/style/man_options.sh
+# No two files of base/ and acceptor/*/ call each other round a loop (read
+# from the built objects with nm).
+dist_check_SCRIPTS += tests/style/call_cycles.sh
+TESTS += tests/style/call_cycles.sh

@@ -35,12 +35,18 @@ static void
 test_empty_result(void **state)
 {
     struct credssp_result *r = NULL;
+    char local[CREDSSP_LOCAL_NAME_MAX];
 
     (void)state;
     assert_int_equal(cssp_result_new(&r), CREDSSP_OK);
     assert_int_equal(credssp_result_mech(r), CREDSSP_MECH_NONE);
     assert_null(credssp_result_principal(r));
-    assert_null(credssp_result_local_name(r));   /* no GSS name kept */
+    /* no GSS name kept: an empty name */
+    assert_int_equal(credssp_result_local_name(r, local, sizeof(local)), CREDSSP_OK);
+    assert_string_equal(local, "");
+    assert_int_equal(credssp_result_local_name(r, NULL, 0), CREDSSP_E_INVALID_ARG);
+    assert_int_equal(credssp_result_local_name(NULL, local, sizeof(local)),
+                     CREDSSP_E_INVALID_ARG);
     assert_null(credssp_result_secret(r));
     assert_int_equal(credssp_result_rg_package_count(r), 0);
     credssp_result_free(r);

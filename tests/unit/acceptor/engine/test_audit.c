@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "engine.h"
+#include "audit.h"
 
 static char line[2048];
 static unsigned lines;
@@ -31,27 +31,23 @@ capture(void *ud, int level, const char *msg)
 static void
 audit(const char *peer, const char *principal, const char *user, const char *domain)
 {
-    struct credssp_engine e = { 0 };
+    struct credssp_result *r = NULL;
     credssp_config *cfg = NULL;
+    struct cssp_audit_info a = { .peer = peer, .err = CREDSSP_E_IDENTITY_MISMATCH,
+                                 .gss_text = "" };
 
     assert_int_equal(credssp_config_new(&cfg), CREDSSP_OK);
     credssp_config_set_log(cfg, capture, NULL);
-    e.cfg = cfg;
-    e.err = CREDSSP_E_IDENTITY_MISMATCH;
-    e.start_ms = cssp_now_ms();
-    assert_int_equal(cssp_result_new(&e.result), CREDSSP_OK);
-    e.peer = peer != NULL ? strdup(peer) : NULL;
-    e.result->principal = principal != NULL ? strdup(principal) : NULL;
-    e.result->creds.cred_type = CSSP_CREDTYPE_PASSWORD;
-    e.result->creds.password.user = strdup(user);
-    e.result->creds.password.domain = strdup(domain);
+    assert_int_equal(cssp_result_new(&r), CREDSSP_OK);
+    r->principal = principal != NULL ? strdup(principal) : NULL;
+    r->creds.cred_type = CSSP_CREDTYPE_PASSWORD;
+    r->creds.password.user = strdup(user);
+    r->creds.password.domain = strdup(domain);
     lines = 0;
     memset(line, 0, sizeof(line));
-    cssp_audit(&e);
-    cssp_audit(&e);     /* once per attempt */
+    cssp_audit(cfg, r, &a);
     assert_int_equal(lines, 1);
-    free(e.peer);
-    credssp_result_free(e.result);
+    credssp_result_free(r);
     credssp_config_free(cfg);
 }
 

@@ -8,6 +8,7 @@
  * plaintext itself; a partial TSRequest keeps them in the reassembly buffer.
  * A random needle inside those bytes is counted in all writable memory
  * (tests/unit/heapscan.h).  Skipped under ASan, whose shadow cannot be scanned.
+ * Also the status flags (include/credssp.h) and one stage-table rule.
  */
 #include <setjmp.h>
 #include <stdbool.h>
@@ -27,6 +28,7 @@
 
 #include "credssp.h"
 #include "heapscan.h"
+#include "tsrequest.h"
 
 /* A TSRequest header announcing 65000 body bytes (below the 65539 cap). */
 static const uint8_t header[] = { 0x30, 0x82, 0xfd, 0xe8 };
@@ -196,12 +198,100 @@ test_grow_wipes(void **state)
         free(blockers[i]);
 }
 
+/*
+ * The status is flags: each a distinct bit, so DONE and FAILED can carry
+ * WANT_WRITE and no value equals another's combination (DONE was once
+ * READ | WRITE numerically).
+ */
+static void
+test_status_bits(void **state)
+{
+    const unsigned bits[] = { CREDSSP_WANT_READ, CREDSSP_WANT_WRITE, CREDSSP_DONE,
+                              CREDSSP_FAILED, CREDSSP_WANT_STEP };
+    unsigned seen = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+        assert_int_equal(bits[i] & (bits[i] - 1), 0);   /* one bit */
+        assert_int_equal(seen & bits[i], 0);            /* not used twice */
+        seen |= bits[i];
+    }
+}
+
+/* Encode a client TSRequest (version 6) with this negoToken. */
+static size_t
+client_request(const uint8_t *token, size_t token_len, uint8_t **out)
+{
+    struct cssp_ts_request req = { .version = 6, .nego_token = token,
+                                   .nego_token_len = token_len };
+    size_t len = 0;
+
+    assert_int_equal(cssp_ts_request_encode(&req, out, &len), CREDSSP_OK);
+    return len;
+}
+
+/*
+ * A failure that answers with errorCode: FAILED | WANT_WRITE until the
+ * output is taken, then FAILED alone, and feeding nothing changes neither
+ * (feed() had already done all it could).
+ */
+static void
+test_failed_with_output(void **state)
+{
+    static const uint8_t junk[] = { 0x01, 0x02, 0x03, 0x04 };
+    credssp_engine *e;
+    uint8_t *msg = NULL;
+    size_t len = client_request(junk, sizeof(junk), &msg), out_len = 0;
+
+    (void)state;
+    assert_int_equal(credssp_engine_new(cfg, CREDSSP_TLS_APPLICATION, &e), CREDSSP_OK);
+    assert_int_equal(credssp_engine_set_server_cert(e, cert_der, cert_len), CREDSSP_OK);
+    assert_int_equal(credssp_engine_feed(e, msg, len), CREDSSP_FAILED | CREDSSP_WANT_WRITE);
+    assert_int_equal(credssp_engine_error(e), CREDSSP_E_BAD_TOKEN);
+    assert_non_null(credssp_engine_output(e, &out_len));
+    assert_true(out_len > 0);
+    credssp_engine_output_consumed(e, out_len);
+    assert_int_equal(credssp_engine_status(e), CREDSSP_FAILED);
+    assert_int_equal(credssp_engine_feed(e, NULL, 0), CREDSSP_FAILED);
+    assert_null(credssp_engine_output(e, &out_len));
+    assert_int_equal(credssp_result_error_code(credssp_engine_result(e)),
+                     CREDSSP_STATUS_LOGON_FAILURE);
+    credssp_engine_free(e);
+    free(msg);
+}
+
+/* A stage's forbidden field: authInfo with the first negoToken is refused
+ * by the stage table (no errorCode: a protocol error just closes). */
+static void
+test_forbidden_field(void **state)
+{
+    static const uint8_t ntlm[] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 1, 0, 0, 0 };
+    struct cssp_ts_request req = { .version = 6, .nego_token = ntlm,
+                                   .nego_token_len = sizeof(ntlm), .auth_info = ntlm,
+                                   .auth_info_len = sizeof(ntlm) };
+    credssp_engine *e;
+    uint8_t *msg = NULL;
+    size_t len = 0;
+
+    (void)state;
+    assert_int_equal(cssp_ts_request_encode(&req, &msg, &len), CREDSSP_OK);
+    assert_int_equal(credssp_engine_new(cfg, CREDSSP_TLS_APPLICATION, &e), CREDSSP_OK);
+    assert_int_equal(credssp_engine_set_server_cert(e, cert_der, cert_len), CREDSSP_OK);
+    assert_int_equal(credssp_engine_feed(e, msg, len), CREDSSP_FAILED);
+    assert_int_equal(credssp_engine_error(e), CREDSSP_E_UNEXPECTED);
+    credssp_engine_free(e);
+    free(msg);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_free_wipes),
         cmocka_unit_test(test_grow_wipes),
+        cmocka_unit_test(test_status_bits),
+        cmocka_unit_test(test_failed_with_output),
+        cmocka_unit_test(test_forbidden_field),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
