@@ -197,6 +197,7 @@ conn_on_pam(struct conn *c)
         return;                                 /* spurious wake-up */
     c->rep.pam = status;
     c->rep.krb5ccname = pam_job_krb5ccname(c->pam);
+    c->rep.pam_teardown = pam_job_teardown(c->pam);
     finish_done(c, ret == CREDSSP_OK ? PAM_VERDICT_OK : PAM_VERDICT_DENIED);
     leave_pam(c);
     update_events(c);

@@ -52,6 +52,7 @@ struct pam_job {
     /* written by the worker before it signals the eventfd */
     credssp_error err;
     char status[64];
+    char teardown[64];       /* "<step>:<PAM code name>" of a failed close, or "" */
     char *krb5ccname;        /* exported by the stack, kept for the report */
 };
 
@@ -108,6 +109,43 @@ job_finish(struct pam_job *job, credssp_error err, const char *status)
         fprintf(stderr, "credssp-server: PAM job could not signal the loop\n");
 }
 
+/* The name of a PAM return code a session close may give, or NULL. */
+static const char *
+pam_code_name(int code)
+{
+    static const struct { int code; const char *name; } names[] = {
+        { PAM_CRED_ERR, "PAM_CRED_ERR" },         { PAM_CRED_UNAVAIL, "PAM_CRED_UNAVAIL" },
+        { PAM_CRED_EXPIRED, "PAM_CRED_EXPIRED" }, { PAM_SESSION_ERR, "PAM_SESSION_ERR" },
+        { PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" },     { PAM_BUF_ERR, "PAM_BUF_ERR" },
+        { PAM_PERM_DENIED, "PAM_PERM_DENIED" },   { PAM_SERVICE_ERR, "PAM_SERVICE_ERR" },
+        { PAM_ABORT, "PAM_ABORT" },               { PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL" },
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].code == code)
+            return names[i].name;
+    return NULL;
+}
+
+/*
+ * The login steps succeeded: close the session and delete the credentials.
+ * The verdict is already made; a failing clean-up is only reported.
+ */
+static void
+job_close(struct pam_job *job, credssp_pam_session *session)
+{
+    int code;
+    char num[16];
+
+    if (credssp_pam_session_close(session) == CREDSSP_OK)
+        return;
+    code = credssp_pam_session_pam_code(session);
+    (void)snprintf(num, sizeof(num), "%d", code);
+    (void)snprintf(job->teardown, sizeof(job->teardown), "%s:%s",
+                   credssp_pam_step_name(credssp_pam_session_step(session)),
+                   pam_code_name(code) != NULL ? pam_code_name(code) : num);
+}
+
 /* Run one PAM transaction (worker thread, pool lock not held). */
 static void
 job_run(struct pam_job *job)
@@ -123,7 +161,7 @@ job_run(struct pam_job *job)
 
         if (cc != NULL)
             job->krb5ccname = strdup(cc);
-        err = credssp_pam_session_close(session);
+        job_close(job, session);
     }
     if (err == CREDSSP_OK)
         (void)snprintf(status, sizeof(status), "%s", "ok");
@@ -564,6 +602,15 @@ pam_job_outcome(struct pam_job *job, const char **status_out)
     }
     *status_out = job->status;
     return job->err;
+}
+
+const char *
+pam_job_teardown(const struct pam_job *job)
+{
+    if (job == NULL || !atomic_load_explicit(&job->done, memory_order_acquire) ||
+        job->teardown[0] == '\0')
+        return NULL;
+    return job->teardown;
 }
 
 const char *

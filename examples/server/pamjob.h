@@ -73,6 +73,12 @@ void pam_job_cancel(struct pam_job *job);
  * session was closed, or NULL.  Valid once the outcome is known.
  */
 const char *pam_job_krb5ccname(const struct pam_job *job);
+/*
+ * After a successful login: the failed step of the session close
+ * ("delete_cred:PAM_CRED_ERR", "close_session:PAM_SESSION_ERR"; job-owned),
+ * or NULL when the close succeeded.  The verdict is not affected.
+ */
+const char *pam_job_teardown(const struct pam_job *job);
 /* The result the job holds (for the report; valid while the caller holds the job). */
 const credssp_result *pam_job_result(const struct pam_job *job);
 /*

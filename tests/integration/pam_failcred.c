@@ -7,7 +7,7 @@
  * pam_sm_authenticate says PAM_SUCCESS (put the module after the module that
  * really authenticates): Linux-PAM judges a module's setcred answer by the
  * control action of what its authenticate returned, so PAM_IGNORE there would
- * hide the setcred failure.  The session hooks return PAM_IGNORE.  This is what a stack whose credential clean-up fails
+ * hide the setcred failure.   Listed in the auth stack only.  This is what a stack whose credential clean-up fails
  * (an unreachable KDC, a ticket cache that cannot be removed) looks like
  * from the application at session close.
  */
@@ -34,24 +34,4 @@ pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
     if (argc > 0 && strcmp(argv[0], "establish") == 0)
         return PAM_CRED_ERR;
     return (flags & PAM_DELETE_CRED) != 0 ? PAM_CRED_ERR : PAM_SUCCESS;
-}
-
-FAILCRED_EXPORT int
-pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
-{
-    (void)pamh;
-    (void)flags;
-    (void)argc;
-    (void)argv;
-    return PAM_IGNORE;
-}
-
-FAILCRED_EXPORT int
-pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
-{
-    (void)pamh;
-    (void)flags;
-    (void)argc;
-    (void)argv;
-    return PAM_IGNORE;
 }
