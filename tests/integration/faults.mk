@@ -6,6 +6,7 @@ check_LTLIBRARIES += tests/integration/pam_failcred.la
 tests_integration_pam_failcred_la_SOURCES = tests/integration/pam_failcred.c
 tests_integration_pam_failcred_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 FAULT_TESTS = tests/integration/interop_pam_teardown.sh \
+	tests/integration/server_keyfile_unreadable.sh \
 	tests/integration/demo_desktop.sh
 dist_check_SCRIPTS += $(FAULT_TESTS)
 TESTS += $(FAULT_TESTS)
