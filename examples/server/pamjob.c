@@ -44,6 +44,8 @@ struct pam_job {
     char *service;
     char *user;
     char *rhost;
+    pam_user_fn resolve;     /* the PAM user, looked up on the worker, or NULL */
+    const void *resolve_arg;
     unsigned flags;
     struct pam_job *next;    /* queue link (pool lock) */
     enum job_state state;    /* pool lock */
@@ -146,6 +148,30 @@ job_close(struct pam_job *job, credssp_pam_session *session)
                    pam_code_name(code) != NULL ? pam_code_name(code) : num);
 }
 
+/*
+ * The PAM user from job->resolve (NSS, may block; worker thread), replacing
+ * the share name under the pool lock.  "" = go on, else the status to end with.
+ */
+static const char *
+job_resolve_user(struct pam_job *job)
+{
+    char *name = job->resolve != NULL ? job->resolve(job->resolve_arg, job->result) : NULL;
+    char *old = name;
+    bool cancelled;
+
+    if (job->resolve == NULL)
+        return "";
+    (void)pthread_mutex_lock(&pool.lock);
+    cancelled = job->cancelled;                 /* the connection gave up meanwhile */
+    if (name != NULL) {
+        old = job->user;
+        job->user = name;
+    }
+    (void)pthread_mutex_unlock(&pool.lock);
+    free(old);
+    return name == NULL ? "no_user" : cancelled ? "timeout" : "";
+}
+
 /* Run one PAM transaction (worker thread, pool lock not held). */
 static void
 job_run(struct pam_job *job)
@@ -153,7 +179,12 @@ job_run(struct pam_job *job)
     credssp_pam_session *session = NULL;
     credssp_error err;
     char status[64];
+    const char *stop = job_resolve_user(job);
 
+    if (stop[0] != '\0') {
+        job_finish(job, CREDSSP_E_IDENTITY_MISMATCH, stop);
+        return;
+    }
     err = credssp_pam_login(job->result, job->service, job->user, job->rhost, job->flags,
                             &session);
     if (err == CREDSSP_OK && credssp_pam_session_handle(session) != NULL) {
@@ -496,8 +527,9 @@ dup_opt(const char *s, char **out)
 
 /* Queue a login. */
 credssp_error
-pam_job_start(credssp_result *result, const char *service, const char *user, const char *rhost,
-              unsigned mode, struct pam_job **job_out, int *efd_out)
+pam_job_start(credssp_result *result, const char *service, const char *user,
+              pam_user_fn resolve, const void *arg, const char *rhost, unsigned mode,
+              struct pam_job **job_out, int *efd_out)
 {
     struct pam_job *job = NULL;
     credssp_error ret = CREDSSP_E_NOMEM;
@@ -510,6 +542,8 @@ pam_job_start(credssp_result *result, const char *service, const char *user, con
     atomic_init(&job->refs, 1);
     atomic_init(&job->done, 0);
     job->efd = -1;
+    job->resolve = resolve;
+    job->resolve_arg = arg;
     /* A full login stays open until the worker has read the PAM environment. */
     job->flags = CREDSSP_PAM_LOGIN_SILENT |
                  ((mode & PAM_JOB_SESSION) ? 0 : CREDSSP_PAM_LOGIN_AUTH_ONLY) |

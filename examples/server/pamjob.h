@@ -51,16 +51,25 @@ credssp_error pam_pool_start(unsigned workers, unsigned queue_max, unsigned per_
 unsigned pam_pool_stop(unsigned grace_ms);
 
 /*
+ * The local account PAM logs in, looked up on the worker because NSS may
+ * block (winbind, sssd): a malloc'd name, or NULL when there is none.
+ */
+typedef char *(*pam_user_fn)(const void *arg, const credssp_result *result);
+
+/*
  * Queue a login.  Takes ownership of result (from
  * credssp_engine_take_result) on success; on failure the caller keeps it
- * (its strings may still be in a report).  rhost may be NULL.
+ * (its strings may still be in a report).  user counts against the
+ * account's share; resolve (may be NULL) gives the PAM user on the worker
+ * (arg must outlive the pool), else user is it; a job whose resolve says
+ * NULL ends with status "no_user".  rhost may be NULL.
  * Without PAM_JOB_SESSION it stops after pam_acct_mgmt.  *efd_out is the
  * eventfd to watch.  CREDSSP_E_TOO_LARGE when the queue or the user's
  * share is full.
  */
 credssp_error pam_job_start(credssp_result *result, const char *service, const char *user,
-                            const char *rhost, unsigned mode, struct pam_job **job_out,
-                            int *efd_out);
+                            pam_user_fn resolve, const void *arg, const char *rhost,
+                            unsigned mode, struct pam_job **job_out, int *efd_out);
 /*
  * The connection gave up on the job (deadline): a queued job leaves the
  * queue and its credential is wiped now; a running job's helper processes
