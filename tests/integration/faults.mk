@@ -8,9 +8,11 @@ tests_integration_pam_failcred_la_LDFLAGS = -module -avoid-version -shared -rpat
 FAULT_TESTS = tests/integration/interop_pam_teardown.sh \
 	tests/integration/server_keyfile_unreadable.sh \
 	tests/integration/test_slow_nss.sh \
+	tests/integration/interop_pam_slow_kdc.sh \
 	tests/integration/demo_desktop.sh
 dist_check_SCRIPTS += $(FAULT_TESTS)
 TESTS += $(FAULT_TESTS)
+EXTRA_DIST += tests/integration/kdc_delay.py
 # slownss.so: an LD_PRELOAD shim whose getpwnam / getpwnam_r take seconds for
 # one account (test_slow_nss.sh).
 check_LTLIBRARIES += tests/integration/slownss.la

@@ -259,3 +259,24 @@ il_spnego() {
         "$@" >"$T/$_tag.out" 2>&1
     RC=$?
 }
+
+# il_users_alice_bob: NTLM keys TESTDOM\alice (alicepw) and TESTDOM\bob
+# (bobpw) in $T/keys, each client's gss-ntlmssp file $T/ntlm_USER, HOST.
+il_users_alice_bob() {
+    il_keyfile "$T/keys" alice TESTDOM alicepw
+    il_keyfile "$T/keys" bob TESTDOM bobpw
+    printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_alice"
+    printf 'TESTDOM:bob:bobpw\n' >"$T/ntlm_bob"
+    HOST=$(hostname)
+}
+
+# il_login_bg TAG USER PASSWORD: one spnego_client.py login of TESTDOM\USER
+# (NTLM, HYBRID_EX) against $PORT in the background, output in $T/TAG.out,
+# its PID in LPID (bounded: 30 s).
+il_login_bg() {
+    NTLM_USER_FILE="$T/ntlm_$2" CSSP_PASSWORD=$3 timeout 30 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
+        --user "$2" --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
+        >"$T/$1.out" 2>&1 &
+    LPID=$!
+}

@@ -27,13 +27,9 @@ il_need timeout hostname "$MATRIX"
 SHIM=$top_builddir/tests/integration/.libs/slownss.so
 [ -e "$SHIM" ] || il_fail "shim not built: $SHIM (make check builds it)"
 LOAD=$top_srcdir/tests/integration/admission_load.py
-HOST=$(hostname)
 STEPS=2
 WORKERS=2
-il_keyfile "$T/keys" alice TESTDOM alicepw
-il_keyfile "$T/keys" bob TESTDOM bobpw
-printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_alice"
-printf 'TESTDOM:bob:bobpw\n' >"$T/ntlm_bob"
+il_users_alice_bob
 printf 'alice:alicepw:credssp-test\nbob:bobpw:credssp-test\n' >"$T/passdb"
 mkdir -p "$T/pam"
 printf 'auth required %s passdb=%s\naccount required %s passdb=%s\n' \
@@ -48,10 +44,8 @@ IL_SERVER_WRAP=
 
 # bob's login; wait until his lookup hangs (the shim's mark)
 T0=$(date +%s%N)
-NTLM_USER_FILE="$T/ntlm_bob" CSSP_PASSWORD=bobpw timeout 20 "$PY" \
-    "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm --user bob \
-    --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B >"$T/bob.out" 2>&1 &
-BOB_PID=$!
+il_login_bg bob bob bobpw
+BOB_PID=$LPID
 IL_PIDS="$IL_PIDS $BOB_PID"
 for _ in $(seq 100); do [ -e "$T/mark" ] && break; sleep 0.05; done
 [ -e "$T/mark" ] || il_fail "bob's NSS lookup never started: $(cat "$T/bob.out")"
@@ -88,10 +82,8 @@ il_ok "threads at most $MAXTH"
 
 # 4. after the lookups returned (2 x 3 s from bob's start)
 while [ $((($(date +%s%N) - T0) / 1000000)) -lt 7000 ]; do sleep 0.2; done
-NTLM_USER_FILE="$T/ntlm_alice" CSSP_PASSWORD=alicepw timeout 20 "$PY" \
-    "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm --user alice \
-    --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B >"$T/after.out" 2>&1 ||
-    il_fail "alice after bob's lookup: $(cat "$T/after.out")"
+il_login_bg after alice alicepw
+wait "$LPID" || il_fail "alice after bob's lookup: $(cat "$T/after.out")"
 grep -q '^eua: 00000000' "$T/after.out" || il_fail "alice after bob's lookup: no EUA success"
 il_server_stop
 [ "$SRV_RC" = 0 ] || il_fail "SIGTERM: exit $SRV_RC"
