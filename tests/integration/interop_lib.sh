@@ -130,7 +130,8 @@ il_server() {
         ;;
     esac
     # shellcheck disable=SC2086
-    $_wrap "$SERVER" --json --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
+    # IL_SERVER_JSON= (set, empty): no --json, the report is the human line in TAG.log
+    $_wrap "$SERVER" ${IL_SERVER_JSON---json} --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
         >"$T/$_tag.json" 2>"$T/$_tag.log" &
     SRV_PID=$!
     IL_SERVER_LOG="$T/$_tag.log"

@@ -6,7 +6,8 @@
 # test module tests/integration/pam_failcred.c).
 #  1. the login's verdict comes from the login steps: EUA 00000000, report
 #     outcome ok, pam ok; the failed clean-up is reported on its own,
-#     "pam_teardown":"delete_cred:PAM_CRED_ERR";
+#     "pam_teardown":"delete_cred:PAM_CRED_ERR" in the JSON report, and
+#     pam_teardown=delete_cred:PAM_CRED_ERR in the human line (no --json);
 #  2. control: the same module failing setcred(PAM_ESTABLISH_CRED) too
 #     (argument "establish") still refuses the login (pam_denied, EUA denied).
 # Client: spnego_client.py (NTLM, HYBRID_EX).
@@ -38,6 +39,17 @@ il_server_stop
 grep -qx "eua: 00000000" "$T/login.out" || il_fail "no EUA success"
 il_expect_json "$T/td.json" 1 outcome=ok pam=ok eua=0 pam_teardown=delete_cred:PAM_CRED_ERR
 il_ok "delete-credentials failure after the login: outcome ok, pam_teardown delete_cred:PAM_CRED_ERR"
+
+# the human report line (no --json) carries it as well
+IL_SERVER_JSON=
+il_server tdh --ntlm-keyfile "$T/keys" --pam-service credssp-test --pam-session
+unset IL_SERVER_JSON
+il_spnego loginh
+il_server_stop
+[ "$RC" = 0 ] || il_fail "second login: client exit $RC"
+grep -q '^credssp-server: peer=.* outcome=ok pam=ok pam_teardown=delete_cred:PAM_CRED_ERR eua=0 ' \
+    "$T/tdh.log" || il_fail "the human report line lacks pam_teardown"
+il_ok "human report line: outcome=ok pam=ok pam_teardown=delete_cred:PAM_CRED_ERR"
 
 # 2. control: setcred(ESTABLISH) failing is still a refusal.
 stack establish
