@@ -22,7 +22,8 @@ OUT=$(mktemp "${TMPDIR:-/tmp}/credssp-demo-out.XXXXXX") || exit 1
 trap 'rm -f "$OUT" "$SHOT"' EXIT
 fail() { echo "FAIL: $*"; sed 's/^/  | /' "$OUT"; exit 1; }
 rm -f "$SHOT"
-timeout -k 10 240 bash "$top_srcdir/examples/demo/desktop.sh" "$top_builddir" >"$OUT" 2>&1
+# bounded: gw_init waits at most 900 s for the gateway tests' lock, the demo itself ~21 s
+timeout -k 10 1200 bash "$top_srcdir/examples/demo/desktop.sh" "$top_builddir" >"$OUT" 2>&1
 RC=$?
 [ "$RC" = 77 ] && { cat "$OUT"; exit 77; }
 [ "$RC" = 0 ] || fail "desktop.sh exit $RC"

@@ -52,11 +52,13 @@ wait_log() {
 
 # 1. unreadable at start
 chmod 000 "$T/keys"
-$AS_NOBODY sh -c 'cat "$1"' sh "$T/keys" >/dev/null 2>&1 && il_fail "uid $NOBODY can read a mode-000 file?"
+$AS_NOBODY cat "$T/keys" >/dev/null 2>&1 && il_fail "uid $NOBODY can read a mode-000 file?"
 # shellcheck disable=SC2086
 timeout 10 $AS_NOBODY "$SERVER" --listen 127.0.0.1:0 --ntlm-keyfile "$T/keys" >"$T/start.out" 2>"$T/start.log"
 START_RC=$?
-[ "$START_RC" != 0 ] && [ "$START_RC" != 124 ] || il_fail "server with an unreadable key file: exit $START_RC"
+if [ "$START_RC" = 0 ] || [ "$START_RC" = 124 ]; then
+    il_fail "server with an unreadable key file: exit $START_RC"
+fi
 grep -q "Permission denied" "$T/start.log" || il_fail "no reason given at start: $(cat "$T/start.log")"
 il_ok "unreadable at start: exit $START_RC, $(grep -m1 "Permission denied" "$T/start.log")"
 
