@@ -182,7 +182,9 @@ job_run(struct pam_job *job)
     const char *stop = job_resolve_user(job);
 
     if (stop[0] != '\0') {
-        job_finish(job, CREDSSP_E_IDENTITY_MISMATCH, stop);
+        job_finish(job,
+                   strcmp(stop, "timeout") == 0 ? CREDSSP_E_TIMEOUT : CREDSSP_E_IDENTITY_MISMATCH,
+                   stop);
         return;
     }
     err = credssp_pam_login(job->result, job->service, job->user, job->rhost, job->flags,

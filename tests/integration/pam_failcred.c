@@ -7,9 +7,9 @@
  * pam_sm_authenticate says PAM_SUCCESS (put the module after the module that
  * really authenticates): Linux-PAM judges a module's setcred answer by the
  * control action of what its authenticate returned, so PAM_IGNORE there would
- * hide the setcred failure.   Listed in the auth stack only.  This is what a stack whose credential clean-up fails
- * (an unreachable KDC, a ticket cache that cannot be removed) looks like
- * from the application at session close.
+ * hide the setcred failure.  Listed in the auth stack only.  This is what a
+ * stack whose credential clean-up fails (an unreachable KDC, a ticket cache
+ * that cannot be removed) looks like from the application at session close.
  */
 #include <string.h>
 
