@@ -23,32 +23,66 @@ build_eua(struct cssp_writer *w, const void *arg)
 }
 
 /*
- * The local account PAM should log in.  With --ad: the authenticated
- * identity mapped and resolved by acceptor/keys/account_map.c (the name as NSS
- * spells it; NULL when it names another domain or no account).  Otherwise:
- * local name, else delegated user, else the principal's user part.  The
- * name lives in a static buffer until the next call (one event loop per
- * process; pam_job_start copies it).
+ * The account name a PAM job counts against (--pam-per-user), without NSS:
+ * the delegated user, else the principal's user part for NTLM "DOMAIN\user",
+ * else the principal.
  */
 static const char *
-pam_user(const struct server *srv, const credssp_result *r)
+share_user(const credssp_result *r)
 {
-    static struct cssp_account acct;
-    static char local[CREDSSP_LOCAL_NAME_MAX];
-    const char *u = credssp_result_local_name(r, local, sizeof(local)) == CREDSSP_OK ? local : NULL;
+    const char *u = credssp_result_user(r);
 
-    if (srv->opt.ad.on)
-        return ado_local_account(&srv->opt.ad, credssp_result_principal(r), &acct) == CREDSSP_OK
-                   ? acct.local : NULL;
-    if (u == NULL || u[0] == '\0')
-        u = credssp_result_user(r);
     if (u == NULL || u[0] == '\0') {
-        /* NTLM "DOMAIN\user": the account is the part after the backslash. */
         u = credssp_result_principal(r);
         if (u != NULL && strchr(u, '\\') != NULL)
             u = strchr(u, '\\') + 1;
     }
-    return u;
+    return u != NULL && u[0] != '\0' ? u : NULL;
+}
+
+/*
+ * The local account PAM should log in (pam_user_fn: on a PAM worker, as NSS
+ * may block).  With --ad (arg: the domain settings): the authenticated
+ * identity mapped and resolved by acceptor/keys/account_map.c (the name as
+ * NSS spells it; NULL when it names another domain or no account).
+ * Otherwise: local name (gss_localname), else the share name.
+ */
+static char *
+pam_user(const void *arg, const credssp_result *r)
+{
+    struct cssp_account acct;
+    char local[CREDSSP_LOCAL_NAME_MAX];
+    const char *u = NULL;
+
+    if (arg != NULL)
+        return ado_local_account(arg, credssp_result_principal(r), &acct) == CREDSSP_OK
+                   ? strdup(acct.local)
+                   : NULL;
+    if (credssp_result_local_name(r, local, sizeof(local)) == CREDSSP_OK)
+        u = local;
+    if (u == NULL || u[0] == '\0')
+        u = share_user(r);
+    return u != NULL ? strdup(u) : NULL;
+}
+
+/*
+ * The domain settings for pam_user, or NULL without --ad.  A copy that lives
+ * as long as the process: a worker stuck in NSS may outlive main's server.
+ * Written once by the loop thread before the first job is queued.
+ */
+static const struct ad_opts *
+ad_for_workers(const struct server *srv)
+{
+    static struct ad_opts copy;
+    static bool copied;
+
+    if (!srv->opt.ad.on)
+        return NULL;
+    if (!copied) {
+        copy = srv->opt.ad;
+        copied = true;
+    }
+    return &copy;
 }
 
 /*
@@ -61,12 +95,13 @@ static void
 start_pam(struct conn *c)
 {
     credssp_result *r = credssp_engine_take_result(c->eng);
-    const char *user = r != NULL ? pam_user(c->srv, r) : NULL;
+    const char *user = r != NULL ? share_user(r) : NULL;
     struct epoll_event ev;
     credssp_error ret = CREDSSP_E_INVALID_ARG;
 
     if (user != NULL)
-        ret = pam_job_start(r, c->srv->opt.pam_service, user, c->host,
+        ret = pam_job_start(r, c->srv->opt.pam_service, user, pam_user, ad_for_workers(c->srv),
+                            c->host,
                             (c->srv->opt.pam_session ? PAM_JOB_SESSION : 0) |
                                 (c->srv->opt.handoff_keyring ? PAM_JOB_HANDOFF : 0),
                             &c->pam, &c->pam_efd);
@@ -198,6 +233,7 @@ conn_on_pam(struct conn *c)
         return;                                 /* spurious wake-up */
     c->rep.pam = status;
     c->rep.krb5ccname = pam_job_krb5ccname(c->pam);
+    c->rep.pam_teardown = pam_job_teardown(c->pam);
     finish_done(c, ret == CREDSSP_OK ? PAM_VERDICT_OK : PAM_VERDICT_DENIED);
     leave_pam(c);
     update_events(c);

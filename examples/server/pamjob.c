@@ -44,6 +44,8 @@ struct pam_job {
     char *service;
     char *user;
     char *rhost;
+    pam_user_fn resolve;     /* the PAM user, looked up on the worker, or NULL */
+    const void *resolve_arg;
     unsigned flags;
     struct pam_job *next;    /* queue link (pool lock) */
     enum job_state state;    /* pool lock */
@@ -52,6 +54,7 @@ struct pam_job {
     /* written by the worker before it signals the eventfd */
     credssp_error err;
     char status[64];
+    char teardown[64];       /* "<step>:<PAM code name>" of a failed close, or "" */
     char *krb5ccname;        /* exported by the stack, kept for the report */
 };
 
@@ -108,6 +111,67 @@ job_finish(struct pam_job *job, credssp_error err, const char *status)
         fprintf(stderr, "credssp-server: PAM job could not signal the loop\n");
 }
 
+/* The name of a PAM return code a session close may give, or NULL. */
+static const char *
+pam_code_name(int code)
+{
+    static const struct { int code; const char *name; } names[] = {
+        { PAM_CRED_ERR, "PAM_CRED_ERR" },         { PAM_CRED_UNAVAIL, "PAM_CRED_UNAVAIL" },
+        { PAM_CRED_EXPIRED, "PAM_CRED_EXPIRED" }, { PAM_SESSION_ERR, "PAM_SESSION_ERR" },
+        { PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" },     { PAM_BUF_ERR, "PAM_BUF_ERR" },
+        { PAM_PERM_DENIED, "PAM_PERM_DENIED" },   { PAM_SERVICE_ERR, "PAM_SERVICE_ERR" },
+        { PAM_ABORT, "PAM_ABORT" },               { PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL" },
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].code == code)
+            return names[i].name;
+    return NULL;
+}
+
+/*
+ * The login steps succeeded: close the session and delete the credentials.
+ * The verdict is already made; a failing clean-up is only reported.
+ */
+static void
+job_close(struct pam_job *job, credssp_pam_session *session)
+{
+    int code;
+    char num[16];
+
+    if (credssp_pam_session_close(session) == CREDSSP_OK)
+        return;
+    code = credssp_pam_session_pam_code(session);
+    (void)snprintf(num, sizeof(num), "%d", code);
+    (void)snprintf(job->teardown, sizeof(job->teardown), "%s:%s",
+                   credssp_pam_step_name(credssp_pam_session_step(session)),
+                   pam_code_name(code) != NULL ? pam_code_name(code) : num);
+}
+
+/*
+ * The PAM user from job->resolve (NSS, may block; worker thread), replacing
+ * the share name under the pool lock.  "" = go on, else the status to end with.
+ */
+static const char *
+job_resolve_user(struct pam_job *job)
+{
+    char *name = job->resolve != NULL ? job->resolve(job->resolve_arg, job->result) : NULL;
+    char *old = name;
+    bool cancelled;
+
+    if (job->resolve == NULL)
+        return "";
+    (void)pthread_mutex_lock(&pool.lock);
+    cancelled = job->cancelled;                 /* the connection gave up meanwhile */
+    if (name != NULL) {
+        old = job->user;
+        job->user = name;
+    }
+    (void)pthread_mutex_unlock(&pool.lock);
+    free(old);
+    return name == NULL ? "no_user" : cancelled ? "timeout" : "";
+}
+
 /* Run one PAM transaction (worker thread, pool lock not held). */
 static void
 job_run(struct pam_job *job)
@@ -115,7 +179,14 @@ job_run(struct pam_job *job)
     credssp_pam_session *session = NULL;
     credssp_error err;
     char status[64];
+    const char *stop = job_resolve_user(job);
 
+    if (stop[0] != '\0') {
+        job_finish(job,
+                   strcmp(stop, "timeout") == 0 ? CREDSSP_E_TIMEOUT : CREDSSP_E_IDENTITY_MISMATCH,
+                   stop);
+        return;
+    }
     err = credssp_pam_login(job->result, job->service, job->user, job->rhost, job->flags,
                             &session);
     if (err == CREDSSP_OK && credssp_pam_session_handle(session) != NULL) {
@@ -123,7 +194,7 @@ job_run(struct pam_job *job)
 
         if (cc != NULL)
             job->krb5ccname = strdup(cc);
-        err = credssp_pam_session_close(session);
+        job_close(job, session);
     }
     if (err == CREDSSP_OK)
         (void)snprintf(status, sizeof(status), "%s", "ok");
@@ -458,8 +529,9 @@ dup_opt(const char *s, char **out)
 
 /* Queue a login. */
 credssp_error
-pam_job_start(credssp_result *result, const char *service, const char *user, const char *rhost,
-              unsigned mode, struct pam_job **job_out, int *efd_out)
+pam_job_start(credssp_result *result, const char *service, const char *user,
+              pam_user_fn resolve, const void *arg, const char *rhost, unsigned mode,
+              struct pam_job **job_out, int *efd_out)
 {
     struct pam_job *job = NULL;
     credssp_error ret = CREDSSP_E_NOMEM;
@@ -472,6 +544,8 @@ pam_job_start(credssp_result *result, const char *service, const char *user, con
     atomic_init(&job->refs, 1);
     atomic_init(&job->done, 0);
     job->efd = -1;
+    job->resolve = resolve;
+    job->resolve_arg = arg;
     /* A full login stays open until the worker has read the PAM environment. */
     job->flags = CREDSSP_PAM_LOGIN_SILENT |
                  ((mode & PAM_JOB_SESSION) ? 0 : CREDSSP_PAM_LOGIN_AUTH_ONLY) |
@@ -564,6 +638,15 @@ pam_job_outcome(struct pam_job *job, const char **status_out)
     }
     *status_out = job->status;
     return job->err;
+}
+
+const char *
+pam_job_teardown(const struct pam_job *job)
+{
+    if (job == NULL || !atomic_load_explicit(&job->done, memory_order_acquire) ||
+        job->teardown[0] == '\0')
+        return NULL;
+    return job->teardown;
 }
 
 const char *

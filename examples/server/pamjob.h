@@ -51,16 +51,25 @@ credssp_error pam_pool_start(unsigned workers, unsigned queue_max, unsigned per_
 unsigned pam_pool_stop(unsigned grace_ms);
 
 /*
+ * The local account PAM logs in, looked up on the worker because NSS may
+ * block (winbind, sssd): a malloc'd name, or NULL when there is none.
+ */
+typedef char *(*pam_user_fn)(const void *arg, const credssp_result *result);
+
+/*
  * Queue a login.  Takes ownership of result (from
  * credssp_engine_take_result) on success; on failure the caller keeps it
- * (its strings may still be in a report).  rhost may be NULL.
+ * (its strings may still be in a report).  user counts against the
+ * account's share; resolve (may be NULL) gives the PAM user on the worker
+ * (arg must outlive the pool), else user is it; a job whose resolve says
+ * NULL ends with status "no_user".  rhost may be NULL.
  * Without PAM_JOB_SESSION it stops after pam_acct_mgmt.  *efd_out is the
  * eventfd to watch.  CREDSSP_E_TOO_LARGE when the queue or the user's
  * share is full.
  */
 credssp_error pam_job_start(credssp_result *result, const char *service, const char *user,
-                            const char *rhost, unsigned mode, struct pam_job **job_out,
-                            int *efd_out);
+                            pam_user_fn resolve, const void *arg, const char *rhost,
+                            unsigned mode, struct pam_job **job_out, int *efd_out);
 /*
  * The connection gave up on the job (deadline): a queued job leaves the
  * queue and its credential is wiped now; a running job's helper processes
@@ -73,6 +82,12 @@ void pam_job_cancel(struct pam_job *job);
  * session was closed, or NULL.  Valid once the outcome is known.
  */
 const char *pam_job_krb5ccname(const struct pam_job *job);
+/*
+ * After a successful login: the failed step of the session close
+ * ("delete_cred:PAM_CRED_ERR", "close_session:PAM_SESSION_ERR"; job-owned),
+ * or NULL when the close succeeded.  The verdict is not affected.
+ */
+const char *pam_job_teardown(const struct pam_job *job);
 /* The result the job holds (for the report; valid while the caller holds the job). */
 const credssp_result *pam_job_result(const struct pam_job *job);
 /*

@@ -78,6 +78,8 @@ emit_json(const struct conn_report *r)
     json_str(&j, "pam", r->pam);
     if (r->krb5ccname != NULL)
         json_str(&j, "krb5ccname", r->krb5ccname);
+    if (r->pam_teardown != NULL)
+        json_str(&j, "pam_teardown", r->pam_teardown);
     if (r->eua >= 0)
         json_int(&j, "eua", r->eua);
     else
@@ -127,6 +129,7 @@ emit_human(const struct conn_report *r)
         json_human_word(&w, "error_code", num);
     }
     json_human_word(&w, "pam", r->pam);
+    json_human_word(&w, "pam_teardown", r->pam_teardown);
     if (r->eua >= 0) {
         (void)snprintf(num, sizeof(num), "%d", r->eua);
         json_human_word(&w, "eua", num);

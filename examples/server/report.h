@@ -38,6 +38,7 @@ struct conn_report {
     uint32_t error_code;          /* NTSTATUS sent in errorCode, 0 = none */
     const char *pam;              /* PAM result or "skipped" */
     const char *krb5ccname;       /* ticket cache the PAM stack exported, or NULL */
+    const char *pam_teardown;     /* failed session close after an "ok", or NULL */
     int eua;                      /* Early User Authorization Result sent, -1 = none */
     const char *ending;           /* how the connection was ended */
     uint64_t elapsed_ms;

@@ -130,7 +130,8 @@ il_server() {
         ;;
     esac
     # shellcheck disable=SC2086
-    $_wrap "$SERVER" --json --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
+    # IL_SERVER_JSON= (set, empty): no --json, the report is the human line in TAG.log
+    $_wrap "$SERVER" ${IL_SERVER_JSON---json} --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
         >"$T/$_tag.json" 2>"$T/$_tag.log" &
     SRV_PID=$!
     IL_SERVER_LOG="$T/$_tag.log"
@@ -258,4 +259,25 @@ il_spnego() {
         --user alice --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
         "$@" >"$T/$_tag.out" 2>&1
     RC=$?
+}
+
+# il_users_alice_bob: NTLM keys TESTDOM\alice (alicepw) and TESTDOM\bob
+# (bobpw) in $T/keys, each client's gss-ntlmssp file $T/ntlm_USER, HOST.
+il_users_alice_bob() {
+    il_keyfile "$T/keys" alice TESTDOM alicepw
+    il_keyfile "$T/keys" bob TESTDOM bobpw
+    printf 'TESTDOM:alice:alicepw\n' >"$T/ntlm_alice"
+    printf 'TESTDOM:bob:bobpw\n' >"$T/ntlm_bob"
+    HOST=$(hostname)
+}
+
+# il_login_bg TAG USER PASSWORD: one spnego_client.py login of TESTDOM\USER
+# (NTLM, HYBRID_EX) against $PORT in the background, output in $T/TAG.out,
+# its PID in LPID (bounded: 30 s).
+il_login_bg() {
+    NTLM_USER_FILE="$T/ntlm_$2" CSSP_PASSWORD=$3 timeout 30 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm \
+        --user "$2" --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B \
+        >"$T/$1.out" 2>&1 &
+    LPID=$!
 }
