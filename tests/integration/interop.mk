@@ -27,21 +27,3 @@ EXTRA_DIST += tests/integration/interop_lib.sh tests/integration/private_tmp.sh 
 	examples/fail2ban/filter.d/credssp-server.conf examples/fail2ban/jail.d/credssp-server.conf
 TESTS += $(INTEROP_TESTS)
 
-# Unit tests of the server's own parsers and writers (cmocka).
-SERVER_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/server
-check_PROGRAMS += tests/unit/examples/test_x224 tests/unit/examples/test_mcs \
-	tests/unit/examples/test_json
-TESTS += tests/unit/examples/test_x224 tests/unit/examples/test_mcs \
-	tests/unit/examples/test_json
-tests_unit_examples_test_x224_SOURCES = tests/unit/examples/test_x224.c examples/server/x224.c
-tests_unit_examples_test_x224_CPPFLAGS = $(SERVER_UNIT_CPPFLAGS)
-tests_unit_examples_test_x224_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_examples_test_x224_LDADD = $(UNIT_LDADD)
-tests_unit_examples_test_mcs_SOURCES = tests/unit/examples/test_mcs.c examples/server/mcs.c
-tests_unit_examples_test_mcs_CPPFLAGS = $(SERVER_UNIT_CPPFLAGS)
-tests_unit_examples_test_mcs_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_examples_test_mcs_LDADD = $(UNIT_LDADD)
-tests_unit_examples_test_json_SOURCES = tests/unit/examples/test_json.c examples/server/json.c
-tests_unit_examples_test_json_CPPFLAGS = $(SERVER_UNIT_CPPFLAGS)
-tests_unit_examples_test_json_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_examples_test_json_LDADD = $(UNIT_LDADD)

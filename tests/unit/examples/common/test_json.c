@@ -1,5 +1,5 @@
 /*
- * test_json.c - examples/server/json.c: RFC 8259 string escaping and the
+ * test_json.c - examples/common/json.c: RFC 8259 string escaping and the
  * RFC 3629 well-formedness rules (every ill-formed byte becomes U+FFFD),
  * plus the object writer and its cap.
  */

@@ -1,5 +1,5 @@
 /*
- * test_x224.c - examples/server/x224.c: the X.224 Connection Request parser
+ * test_x224.c - examples/common/x224.c: the X.224 Connection Request parser
  * (MS-RDPBCGR 2.2.1.1), the protocol selection and the PDUs the server
  * writes (2.2.1.2 Connection Confirm, 2.2.10.2 EUA, T.125 DPUm, X.224 DR).
  * Known answers from captured traffic (docs/PROTOCOL.md §8.1), every defined error,

@@ -1,5 +1,5 @@
 /*
- * test_gw_queue.c - the gateway's byte queues (examples/gateway/queue.c):
+ * test_queue.c - the front ends' wiping byte queue (examples/common/queue.c):
  * a secure queue, which holds the client's plaintext up to and including
  * its Client Info PDU (with the typed password), leaves no copy behind when
  * it grows, moves its data to the front, drops consumed bytes or is freed
