@@ -5,10 +5,14 @@ libcssp_engine_la_SOURCES += \
 	acceptor/winbind_probe.c acceptor/winbind_probe.h
 libcssp_engine_la_SOURCES += \
 	acceptor/keytab_check.c acceptor/keytab_check.h
+# Their public names (credssp.h) for the front ends.
+libcssp_engine_la_SOURCES += acceptor/api_checks.c
 # The account mapping is the identity layer pam_credssp runs too: with the keys.
 libcssp_keys_la_SOURCES += \
 	acceptor/account_map.c acceptor/account_map.h \
 	acceptor/account_domain.c acceptor/account_domain.h
+# The public domain mapping and key-file name rule (credssp.h, credssp_keyfile.h).
+libcssp_keys_la_SOURCES += acceptor/api_domain.c
 
 # Unit tests of the account mapping (cmocka, a fake NSS lookup).
 check_PROGRAMS += tests/unit/acceptor/test_account_map
