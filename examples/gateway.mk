@@ -12,7 +12,6 @@ examples_credssp_gateway_SOURCES = \
 	examples/gateway/relay.c \
 	examples/gateway/mcsfix.c examples/gateway/mcsfix.h \
 	examples/gateway/infopdu.c examples/gateway/infopdu.h \
-	examples/gateway/usermap.c examples/gateway/usermap.h \
 	examples/gateway/backend.c examples/gateway/backend.h \
 	examples/gateway/backtls.c examples/gateway/backtls.h \
 	examples/gateway/capture.c examples/gateway/capture.h \

@@ -13,7 +13,7 @@
 #define QUEUE_MIN_ALLOC 4096u
 
 void
-gw_queue_init(struct gw_queue *q, size_t max, bool secure)
+fe_queue_init(struct fe_queue *q, size_t max, bool secure)
 {
     memset(q, 0, sizeof(*q));
     q->max = max;
@@ -22,7 +22,7 @@ gw_queue_init(struct gw_queue *q, size_t max, bool secure)
 
 /* Move pending bytes to the front, or to a bigger buffer, to fit n more. */
 static credssp_error
-make_room(struct gw_queue *q, size_t n)
+make_room(struct fe_queue *q, size_t n)
 {
     size_t pending = q->len - q->off, want;
     uint8_t *nb;
@@ -58,7 +58,7 @@ make_room(struct gw_queue *q, size_t n)
 }
 
 credssp_error
-gw_queue_append(struct gw_queue *q, const uint8_t *data, size_t len)
+fe_queue_append(struct fe_queue *q, const uint8_t *data, size_t len)
 {
     credssp_error ret;
 
@@ -77,19 +77,19 @@ gw_queue_append(struct gw_queue *q, const uint8_t *data, size_t len)
 }
 
 size_t
-gw_queue_pending(const struct gw_queue *q)
+fe_queue_pending(const struct fe_queue *q)
 {
     return q->len - q->off;
 }
 
 const uint8_t *
-gw_queue_data(const struct gw_queue *q)
+fe_queue_data(const struct fe_queue *q)
 {
     return q->buf != NULL ? q->buf + q->off : NULL;
 }
 
 void
-gw_queue_consume(struct gw_queue *q, size_t n)
+fe_queue_consume(struct fe_queue *q, size_t n)
 {
     if (n > q->len - q->off)
         n = q->len - q->off;
@@ -101,7 +101,7 @@ gw_queue_consume(struct gw_queue *q, size_t n)
 }
 
 void
-gw_queue_free(struct gw_queue *q)
+fe_queue_free(struct fe_queue *q)
 {
     if (q->buf != NULL) {
         if (q->secure)

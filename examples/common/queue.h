@@ -6,8 +6,8 @@
  * bytes, the old buffer on growth, the buffer on free), because the
  * client-side plaintext carries the Client Info PDU with a password.
  */
-#ifndef CSSP_GATEWAY_QUEUE_H
-#define CSSP_GATEWAY_QUEUE_H
+#ifndef CSSP_FRONTEND_QUEUE_H
+#define CSSP_FRONTEND_QUEUE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 
 #include "credssp.h"
 
-struct gw_queue {
+struct fe_queue {
     uint8_t *buf;
     size_t off;        /* first unconsumed byte */
     size_t len;        /* end of the data */
@@ -24,15 +24,15 @@ struct gw_queue {
     bool secure;
 };
 
-void gw_queue_init(struct gw_queue *q, size_t max, bool secure);
+void fe_queue_init(struct fe_queue *q, size_t max, bool secure);
 /* Append; CREDSSP_E_TOO_LARGE past max, CREDSSP_E_NOMEM. */
-credssp_error gw_queue_append(struct gw_queue *q, const uint8_t *data, size_t len);
+credssp_error fe_queue_append(struct fe_queue *q, const uint8_t *data, size_t len);
 /* Pending bytes and a borrowed view of them (valid until the next call). */
-size_t gw_queue_pending(const struct gw_queue *q);
-const uint8_t *gw_queue_data(const struct gw_queue *q);
+size_t fe_queue_pending(const struct fe_queue *q);
+const uint8_t *fe_queue_data(const struct fe_queue *q);
 /* Drop n bytes from the front (wiped when secure). */
-void gw_queue_consume(struct gw_queue *q, size_t n);
+void fe_queue_consume(struct fe_queue *q, size_t n);
 /* Wipe (when secure) and free; the queue stays usable. */
-void gw_queue_free(struct gw_queue *q);
+void fe_queue_free(struct fe_queue *q);
 
-#endif /* CSSP_GATEWAY_QUEUE_H */
+#endif /* CSSP_FRONTEND_QUEUE_H */

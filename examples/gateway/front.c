@@ -130,7 +130,7 @@ queue_cc(struct gw_conn *c)
     x224_write_cc(&w, c->xcr.src_ref, &c->ans);
     ret = cssp_writer_take(&w, &pdu, &len);
     if (ret == CREDSSP_OK)
-        ret = gw_queue_append(&c->front.out, pdu, len);
+        ret = fe_queue_append(&c->front.out, pdu, len);
     free(pdu);
     return ret;
 }

@@ -9,7 +9,7 @@
  *           HYBRID_EX / HYBRID, or RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER
  *   TLS     raw TCP bytes -> credssp_engine_feed (CREDSSP_TLS_ENGINE): TLS and
  *           MS-CSSP 3.1.5 inside the engine; its output goes to the socket.
- *           (--tls-only: the baseline handshake of tlsonly.c instead.)
+ *           (--tls-only: the baseline TLS handshake of memtls.c instead.)
  *   PAM     --pam-service: the delegated credential goes to a PAM stack on the
  *           worker pool (pamjob.c) under its own deadline (--pam-timeout);
  *           application data meanwhile is kept for the mcs ending, else
@@ -48,7 +48,7 @@
 #include "pamjob.h"
 #include "report.h"
 #include "steppool.h"
-#include "tlsonly.h"
+#include "memtls.h"
 
 #define READS_PER_EVENT 8
 
@@ -259,6 +259,7 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
     c->srv = srv;
     c->fd = fd;
     c->tfd = -1;
+    fe_queue_init(&c->out, SERVER_OUTQ_MAX, false);
     c->state = CS_X224;
     c->start_ms = server_now_ms();
     c->w_sock.kind = WATCH_CONN;
@@ -361,8 +362,8 @@ conn_free(struct conn *c)
     pam_job_release(c->pam);
     credssp_engine_free(c->eng);
     cfgref_drop(c->cfg_ref);
-    tlsonly_free(c->tls);
-    free(c->out.buf);
+    memtls_free(c->tls);
+    fe_queue_free(&c->out);
     OPENSSL_clear_free(c->app, c->app_cap);
     /* Out of the epoll set before close(2): a helper a PAM module forks
      * (pam_exec) holds copies of our descriptors until its exec, and while

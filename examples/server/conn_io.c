@@ -17,9 +17,8 @@
 #include "conn_int.h"
 #include "report.h"
 #include "steppool.h"
-#include "tlsonly.h"
+#include "memtls.h"
 
-#define OUTQ_MAX (512u * 1024u)
 #define PUMP_MAX 16
 #define SMALL_PDU_MAX 512u
 
@@ -62,7 +61,7 @@ update_events(struct conn *c)
         return;
     if (!c->peer_eof && !c->in_step)
         want |= EPOLLIN;
-    if (c->out.len > c->out.off)
+    if (fe_queue_pending(&c->out) > 0)
         want |= EPOLLOUT;
     if (want == c->events)
         return;
@@ -75,37 +74,11 @@ update_events(struct conn *c)
         fprintf(stderr, "credssp-server: epoll_ctl: %s\n", strerror(errno));
 }
 
-/* Queue bytes for the socket (capped at OUTQ_MAX pending bytes). */
+/* Queue bytes for the socket (capped at SERVER_OUTQ_MAX pending bytes). */
 static credssp_error
 outq_append(struct conn *c, const uint8_t *data, size_t len)
 {
-    struct outq *q = &c->out;
-    size_t pending = q->len - q->off;
-
-    if (len == 0)
-        return CREDSSP_OK;
-    if (len > OUTQ_MAX || pending > OUTQ_MAX - len)
-        return CREDSSP_E_TOO_LARGE;
-    if (q->off > 0) {                         /* compact */
-        memmove(q->buf, q->buf + q->off, pending);
-        q->len = pending;
-        q->off = 0;
-    }
-    if (q->len + len > q->cap) {
-        size_t cap = q->cap ? q->cap : 4096u;
-        uint8_t *nb;
-
-        while (cap < q->len + len)
-            cap *= 2;
-        nb = realloc(q->buf, cap);
-        if (nb == NULL)
-            return CREDSSP_E_NOMEM;
-        q->buf = nb;
-        q->cap = cap;
-    }
-    memcpy(q->buf + q->len, data, len);
-    q->len += len;
-    return CREDSSP_OK;
+    return fe_queue_append(&c->out, data, len);
 }
 
 /* Emit the report once, with the elapsed time up to this point. */
@@ -142,7 +115,7 @@ close_now(struct conn *c)
 void
 after_flush(struct conn *c)
 {
-    if (c->state != CS_FLUSH || c->out.len > c->out.off)
+    if (c->state != CS_FLUSH || fe_queue_pending(&c->out) > 0)
         return;
     if (c->abortive_close || c->peer_eof) {
         close_now(c);
@@ -160,10 +133,10 @@ after_flush(struct conn *c)
 void
 flush(struct conn *c)
 {
-    struct outq *q = &c->out;
+    struct fe_queue *q = &c->out;
 
-    while (q->len > q->off && c->state != CS_CLOSED) {
-        ssize_t n = send(c->fd, q->buf + q->off, q->len - q->off, MSG_NOSIGNAL);
+    while (fe_queue_pending(q) > 0 && c->state != CS_CLOSED) {
+        ssize_t n = send(c->fd, fe_queue_data(q), fe_queue_pending(q), MSG_NOSIGNAL);
 
         if (n < 0) {
             if (errno == EINTR)
@@ -174,13 +147,9 @@ flush(struct conn *c)
             close_now(c);
             return;
         }
-        q->off += (size_t)n;
+        fe_queue_consume(q, (size_t)n);
         if (c->state == CS_TLS)
             arm_deadline(c);                    /* the client's next round starts now */
-    }
-    if (q->off == q->len) {
-        q->off = 0;
-        q->len = 0;
     }
     after_flush(c);
 }
@@ -345,7 +314,7 @@ drain_tls(struct conn *c)
     size_t n;
     credssp_error ret = CREDSSP_OK;
 
-    while (ret == CREDSSP_OK && (n = tlsonly_drain(c->tls, buf, sizeof(buf))) > 0)
+    while (ret == CREDSSP_OK && (n = memtls_drain(c->tls, buf, sizeof(buf))) > 0)
         ret = outq_append(c, buf, n);
     return ret;
 }
@@ -355,10 +324,12 @@ static void
 tls_input(struct conn *c, const uint8_t *data, size_t len)
 {
     bool done = false;
-    credssp_error ret = tlsonly_feed(c->tls, data, len, &done);
+    credssp_error ret = memtls_feed(c->tls, data, len);
 
+    if (ret == CREDSSP_OK)
+        ret = memtls_handshake(c->tls, &done);
     if (ret == CREDSSP_OK && done)
-        tlsonly_shutdown(c->tls);
+        memtls_shutdown(c->tls);
     if (ret == CREDSSP_OK)
         ret = drain_tls(c);
     else
@@ -383,7 +354,7 @@ start_security(struct conn *c)
     credssp_error ret;
 
     if (c->srv->opt.tls_only)
-        return tlsonly_new(c->srv->ssl_ctx, &c->tls);
+        return memtls_new(c->srv->ssl_ctx, true, &c->tls);
     c->cfg_ref = cfgref_take(c->srv->cfg_ref);
     ret = credssp_engine_new(cfgref_config(c->cfg_ref), CREDSSP_TLS_ENGINE, &c->eng);
     if (ret != CREDSSP_OK)

@@ -11,6 +11,7 @@
 
 #include <openssl/crypto.h>
 
+#include "account.h"
 #include "conn_int.h"
 #include "pamjob.h"
 #include "report.h"
@@ -23,31 +24,19 @@ build_eua(struct cssp_writer *w, const void *arg)
 }
 
 /*
- * The local account PAM should log in.  With --ad: the authenticated
- * identity mapped and resolved by acceptor/account_map.c (the name as NSS
- * spells it; NULL when it names another domain or no account).  Otherwise:
- * local name, else delegated user, else the principal's user part.  The
- * name lives in a static buffer until the next call (one event loop per
- * process; pam_job_start copies it).
+ * The local account PAM should log in: the one mapping of both front ends
+ * (examples/common/account.c; with --ad the name as NSS spells it).  NULL
+ * when there is none.  The name lives in a static buffer until the next call
+ * (one event loop per process; pam_job_start copies it).
  */
 static const char *
 pam_user(const struct server *srv, const credssp_result *r)
 {
-    static struct cssp_account acct;
-    const char *u = credssp_result_local_name(r);
+    static char local[FE_ACCOUNT_NAME_MAX];
+    const struct fe_account_rules rules = { &srv->opt.ad, NULL, 0, false };
+    const char *why = NULL;
 
-    if (srv->opt.ad.on)
-        return ado_local_account(&srv->opt.ad, credssp_result_principal(r), &acct) == CREDSSP_OK
-                   ? acct.local : NULL;
-    if (u == NULL || u[0] == '\0')
-        u = credssp_result_user(r);
-    if (u == NULL || u[0] == '\0') {
-        /* NTLM "DOMAIN\user": the account is the part after the backslash. */
-        u = credssp_result_principal(r);
-        if (u != NULL && strchr(u, '\\') != NULL)
-            u = strchr(u, '\\') + 1;
-    }
-    return u;
+    return fe_map_account(&rules, r, local, sizeof(local), &why) == CREDSSP_OK ? local : NULL;
 }
 
 /*

@@ -21,10 +21,8 @@
 #include "loop.h"
 #include "steppool.h"
 #include "frontend.h"
-#include "keytab_check.h"
 #include "report.h"
 #include "server.h"
-#include "winbind_probe.h"
 
 enum {
     OPT_RA = 0x100,
@@ -386,9 +384,9 @@ choose_ntlm_source(const struct server_opts *o)
         return 0;
     }
     report_set_ntlm_source("winbind");
-    if (cssp_winbind_probe(NULL, why, sizeof(why)) == CREDSSP_OK) {
+    if (credssp_winbind_probe(NULL, why, sizeof(why)) == CREDSSP_OK) {
         fprintf(stderr, "credssp-server: NTLM: pass-through to winbindd (%s)\n",
-                WINBIND_PIPE_PATH);
+                CREDSSP_WINBIND_PIPE);
         return 0;
     }
     if (o->ntlm_passthrough) {
@@ -408,7 +406,7 @@ check_keytab(const struct server_opts *o)
 
     if (o->tls_only || o->keytab == NULL)
         return;
-    if (cssp_keytab_check(o->keytab, why, sizeof(why)) != CREDSSP_OK)
+    if (credssp_keytab_check(o->keytab, why, sizeof(why)) != CREDSSP_OK)
         fprintf(stderr, "credssp-server: warning: %s\n", why);
 }
 

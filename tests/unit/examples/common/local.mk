@@ -3,10 +3,11 @@
 #   test_x224, test_mcs, test_json: parsers and writers of the RDP start and JSON;
 #   test_queue: the wiping byte queue leaves no copy when it grows, compacts,
 #     drops or frees (heap scan; skipped under ASan);
-#   test_admission: admission control (a loopback listening socket).
+#   test_admission: admission control (a loopback listening socket);
+#   test_account: the identity -> local account mapping (the passwd database).
 FRONTEND_UNIT_TESTS = \
 	%reldir%/test_x224 %reldir%/test_mcs %reldir%/test_json \
-	%reldir%/test_queue %reldir%/test_admission
+	%reldir%/test_queue %reldir%/test_admission %reldir%/test_account
 check_PROGRAMS += $(FRONTEND_UNIT_TESTS)
 TESTS += $(FRONTEND_UNIT_TESTS)
 FRONTEND_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(FRONTEND_CPPFLAGS) -I$(top_srcdir)/tests/unit
@@ -32,3 +33,7 @@ FRONTEND_UNIT_LDADD = $(FRONTEND_LIBS) $(UNIT_LDADD)
 %canon_reldir%_test_admission_CPPFLAGS = $(FRONTEND_UNIT_CPPFLAGS)
 %canon_reldir%_test_admission_CFLAGS = $(UNIT_CFLAGS)
 %canon_reldir%_test_admission_LDADD = $(FRONTEND_UNIT_LDADD)
+%canon_reldir%_test_account_SOURCES = %reldir%/test_account.c
+%canon_reldir%_test_account_CPPFLAGS = $(FRONTEND_UNIT_CPPFLAGS)
+%canon_reldir%_test_account_CFLAGS = $(UNIT_CFLAGS)
+%canon_reldir%_test_account_LDADD = $(FRONTEND_UNIT_LDADD)

@@ -34,27 +34,27 @@
 static int
 exercise(bool secure)
 {
-    struct gw_queue q;
+    struct fe_queue q;
     uint8_t prefix[PREFIX];
 
     memset(prefix, 0x5a, sizeof(prefix));
-    gw_queue_init(&q, 1u << 20, secure);
-    assert_int_equal(gw_queue_append(&q, prefix, sizeof(prefix)), CREDSSP_OK);
+    fe_queue_init(&q, 1u << 20, secure);
+    assert_int_equal(fe_queue_append(&q, prefix, sizeof(prefix)), CREDSSP_OK);
     for (int i = 0; i < COPIES; i++)
-        assert_int_equal(gw_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
+        assert_int_equal(fe_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
     if (secure)
         assert_int_equal(heapscan_count(), COPIES);     /* the old 4 kB block was wiped */
-    gw_queue_consume(&q, PREFIX + 100 * NEEDLE_LEN);
+    fe_queue_consume(&q, PREFIX + 100 * NEEDLE_LEN);
     if (secure)
         assert_int_equal(heapscan_count(), COPIES - 100);
     for (int i = 0; i < MORE; i++)
-        assert_int_equal(gw_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
-    assert_int_equal(gw_queue_pending(&q), (size_t)(COPIES - 100 + MORE) * NEEDLE_LEN);
-    assert_memory_equal(gw_queue_data(&q), heapscan_needle, NEEDLE_LEN);
-    assert_true(gw_queue_data(&q) == q.buf);                /* moved to the front */
+        assert_int_equal(fe_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
+    assert_int_equal(fe_queue_pending(&q), (size_t)(COPIES - 100 + MORE) * NEEDLE_LEN);
+    assert_memory_equal(fe_queue_data(&q), heapscan_needle, NEEDLE_LEN);
+    assert_true(fe_queue_data(&q) == q.buf);                /* moved to the front */
     if (secure)
         assert_int_equal(heapscan_count(), COPIES - 100 + MORE);
-    gw_queue_free(&q);
+    fe_queue_free(&q);
     return heapscan_count();
 }
 
