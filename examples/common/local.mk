@@ -15,6 +15,7 @@ noinst_LTLIBRARIES += %reldir%/libfrontend.la
 	%reldir%/account.c %reldir%/account.h \
 	%reldir%/cert.c %reldir%/cert.h \
 	%reldir%/json.c %reldir%/json.h \
+	%reldir%/util.c %reldir%/util.h \
 	%reldir%/queue.c %reldir%/queue.h \
 	%reldir%/memtls.c %reldir%/memtls.h \
 	%reldir%/conffile.c %reldir%/conffile.h

@@ -19,8 +19,8 @@
 #include <openssl/crypto.h>
 
 #include "session.h"
+#include "util.h"
 
-#define PUMP_MAX 16
 
 /* Copy what a failed exchange established into the report. */
 void
@@ -59,21 +59,11 @@ pull_front_plain(struct gw_conn *c)
     }
 }
 
-/* Collect engine output while it says WANT_WRITE (bounded). */
-static credssp_status
-pump_engine(struct gw_conn *c, credssp_status st, credssp_error *err_out)
+/* gw_drain_engine for fe_pump_engine. */
+static credssp_error
+drain_conn(void *c)
 {
-    *err_out = CREDSSP_OK;
-    for (int i = 0; i < PUMP_MAX; i++) {
-        *err_out = gw_drain_engine(c);
-        if (*err_out != CREDSSP_OK)
-            return CREDSSP_FAILED;
-        st = credssp_engine_status(c->eng);
-        if (!(st & CREDSSP_WANT_WRITE) || (st & CREDSSP_WANT_STEP))
-            return st;
-        st = credssp_engine_feed(c->eng, NULL, 0);
-    }
-    return credssp_engine_status(c->eng);
+    return gw_drain_engine(c);
 }
 
 /*
@@ -86,7 +76,7 @@ start_step(struct gw_conn *c)
 {
     struct gateway *gw = c->gw;
 
-    if (!step_pool_start(gw->steps, &c->step, c->eng, c, true, gw_now_ms(),
+    if (!step_pool_start(gw->steps, &c->step, c->eng, c, true, fe_now_ms(),
                          c->start_ms + gw->opt.timeout_ms, gw->opt.admit.step_ms)) {
         gw_conn_conclude(c, "overload", "step_queue", "close");
         gw_conn_close_now(c);
@@ -102,7 +92,7 @@ engine_step(struct gw_conn *c, credssp_status st)
 {
     credssp_error err = CREDSSP_OK;
 
-    st = pump_engine(c, st, &err);
+    st = fe_pump_engine(c->eng, drain_conn, c, &err);
     if (st & CREDSSP_WANT_STEP) {
         start_step(c);
     } else if (st == CREDSSP_DONE) {
@@ -140,14 +130,12 @@ static void
 x224_input(struct gw_conn *c)
 {
     size_t flen = 0;
-    credssp_error ret = x224_tpkt_frame_len(c->cr, c->cr_len, sizeof(c->cr), &flen);
+    credssp_error ret = x224_take_cr(c->cr, c->cr_len, sizeof(c->cr), &flen, &c->xcr);
 
-    if (ret == CREDSSP_E_TRUNCATED || (ret == CREDSSP_OK && c->cr_len < flen))
-        return;
-    if (ret == CREDSSP_OK)
-        ret = x224_parse_cr(c->cr, flen, &c->xcr);
+    if (ret == CREDSSP_OK && flen == 0)
+        return;                                 /* wait for the rest */
     if (ret != CREDSSP_OK) {
-        adm_strike(&c->adm, gw_now_ms());      /* not RDP: costs the source */
+        adm_strike(&c->adm, fe_now_ms());      /* not RDP: costs the source */
         gw_conn_conclude(c, credssp_error_name(ret), "x224", "close");   /* not RDP: no answer */
         gw_conn_close_now(c);
         return;

@@ -26,6 +26,7 @@
 #include "admission.h"
 #include "cfgref.h"
 #include "credssp.h"
+#include "util.h"
 #include "x224.h"
 
 #define GW_NAME "credssp-gateway"
@@ -108,8 +109,6 @@ struct gw_watch {
     void *ptr;
 };
 
-/* Milliseconds on CLOCK_MONOTONIC (the clock the engine deadline uses). */
-uint64_t gw_now_ms(void);
 /*
  * SIGHUP (main.c): rebuild the front TLS context and acceptor configuration
  * from the same options; new connections get them, live ones keep theirs.

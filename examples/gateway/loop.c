@@ -99,7 +99,7 @@ accept_some(struct gateway *gw, struct listener *l)
         return;
     if (gw->opt.connections > 0)
         room = gw->opt.connections - gw->accepted;
-    (void)adm_accept(&gw->adm, l->fd, room, gw_now_ms());
+    (void)adm_accept(&gw->adm, l->fd, room, fe_now_ms());
     if (limit_reached(gw))
         listener_close(gw, l);
 }

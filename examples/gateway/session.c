@@ -50,7 +50,7 @@ set_timer(struct gw_conn *c, uint64_t ms)
 void
 gw_conn_arm_deadline(struct gw_conn *c)
 {
-    set_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->gw->opt.timeout_ms, gw_now_ms()));
+    set_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->gw->opt.timeout_ms, fe_now_ms()));
 }
 
 /* Register or change the epoll interest of one end. */
@@ -142,7 +142,7 @@ gw_conn_conclude(struct gw_conn *c, const char *outcome, const char *reason, con
     if (c->rep.outcome == NULL)
         c->rep.outcome = credssp_error_name(CREDSSP_E_INTERNAL);
     c->rep.local_user = c->local_user[0] != '\0' ? c->local_user : NULL;
-    c->rep.elapsed_ms = gw_now_ms() - c->start_ms;
+    c->rep.elapsed_ms = fe_now_ms() - c->start_ms;
     gw_report_emit(&c->rep, c->gw->opt.json);
     c->reported = true;
 }
@@ -378,7 +378,7 @@ gw_conn_on_timer(struct gw_conn *c)
         return;
     case GS_X224:
     case GS_CREDSSP:
-        adm_strike(&c->adm, gw_now_ms());      /* a pre-auth timeout costs the source */
+        adm_strike(&c->adm, fe_now_ms());      /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
             gw_front_report_failure(c);
         gw_conn_conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT), NULL, "close");
@@ -426,7 +426,7 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
     c->back.fd = -1;
     c->tfd = -1;
     c->state = GS_X224;
-    c->start_ms = gw_now_ms();
+    c->start_ms = fe_now_ms();
     c->front.w = (struct gw_watch){ GW_WATCH_FRONT, c };
     c->back.w = (struct gw_watch){ GW_WATCH_BACK, c };
     c->w_timer = (struct gw_watch){ GW_WATCH_TIMER, c };

@@ -134,7 +134,7 @@ on_readable(struct conn *c)
             dst = c->in + c->in_len;
             cap = sizeof(c->in) - c->in_len;
             if (cap == 0) {
-                adm_strike(&c->adm, server_now_ms());
+                adm_strike(&c->adm, fe_now_ms());
                 conclude(c, credssp_error_name(CREDSSP_E_TOO_LARGE));
                 close_now(c);
                 return;
@@ -201,7 +201,7 @@ conn_on_timer(struct conn *c)
         c->rep.ending = "close";                /* our back end is late: not the client's fault */
         conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT));
     } else if (c->state == CS_X224 || c->state == CS_TLS) {
-        adm_strike(&c->adm, server_now_ms());  /* a pre-auth timeout costs the source */
+        adm_strike(&c->adm, fe_now_ms());  /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
             report_fill(&c->rep, credssp_engine_result(c->eng), false);
         c->rep.ending = "close";
@@ -261,7 +261,7 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
     c->tfd = -1;
     fe_queue_init(&c->out, SERVER_OUTQ_MAX, false);
     c->state = CS_X224;
-    c->start_ms = server_now_ms();
+    c->start_ms = fe_now_ms();
     c->w_sock.kind = WATCH_CONN;
     c->w_sock.ptr = c;
     c->w_timer.kind = WATCH_TIMER;

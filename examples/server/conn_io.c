@@ -18,8 +18,8 @@
 #include "report.h"
 #include "steppool.h"
 #include "memtls.h"
+#include "util.h"
 
-#define PUMP_MAX 16
 #define SMALL_PDU_MAX 512u
 
 /* ------------------------------------------------------------------ */
@@ -45,7 +45,7 @@ arm_timer(struct conn *c, uint64_t ms)
 void
 arm_deadline(struct conn *c)
 {
-    uint64_t now = server_now_ms();
+    uint64_t now = fe_now_ms();
 
     arm_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->srv->opt.timeout_ms, now));
 }
@@ -91,7 +91,7 @@ conclude(struct conn *c, const char *outcome)
         c->rep.outcome = outcome;
     if (c->rep.outcome == NULL)
         c->rep.outcome = credssp_error_name(CREDSSP_E_INTERNAL);
-    c->rep.elapsed_ms = server_now_ms() - c->start_ms;
+    c->rep.elapsed_ms = fe_now_ms() - c->start_ms;
     report_emit(&c->rep, c->srv->opt.json);
     c->reported = true;
 }
@@ -232,24 +232,11 @@ drain_engine(struct conn *c)
     return CREDSSP_OK;
 }
 
-/*
- * Collect output and let the engine continue while it says WANT_WRITE
- * (bounded); returns the status it settles in.
- */
-static credssp_status
-pump_engine(struct conn *c, credssp_status st, credssp_error *err_out)
+/* drain_engine for fe_pump_engine. */
+static credssp_error
+drain_conn(void *c)
 {
-    *err_out = CREDSSP_OK;
-    for (int i = 0; i < PUMP_MAX; i++) {
-        *err_out = drain_engine(c);
-        if (*err_out != CREDSSP_OK)
-            return CREDSSP_FAILED;
-        st = credssp_engine_status(c->eng);
-        if (!(st & CREDSSP_WANT_WRITE) || (st & CREDSSP_WANT_STEP))
-            return st;
-        st = credssp_engine_feed(c->eng, NULL, 0);
-    }
-    return credssp_engine_status(c->eng);
+    return drain_engine(c);
 }
 
 /*
@@ -266,7 +253,7 @@ start_step(struct conn *c)
     if (c->state != CS_TLS)
         return;
     if (!step_pool_start(srv->steps, &c->step, c->eng, c, srv->opt.pam_service != NULL,
-                         server_now_ms(), c->start_ms + srv->opt.timeout_ms,
+                         fe_now_ms(), c->start_ms + srv->opt.timeout_ms,
                          srv->opt.admit.step_ms)) {
         c->rep.ending = "close";
         conclude(c, "overload");
@@ -284,7 +271,7 @@ engine_status(struct conn *c, credssp_status st)
 {
     credssp_error err = CREDSSP_OK;
 
-    st = pump_engine(c, st, &err);
+    st = fe_pump_engine(c->eng, drain_conn, c, &err);
     if (st & CREDSSP_WANT_STEP) {
         start_step(c);
         return;
@@ -383,14 +370,12 @@ void
 x224_input(struct conn *c)
 {
     size_t flen = 0;
-    credssp_error ret = x224_tpkt_frame_len(c->in, c->in_len, sizeof(c->in), &flen);
+    credssp_error ret = x224_take_cr(c->in, c->in_len, sizeof(c->in), &flen, &c->cr);
 
-    if (ret == CREDSSP_E_TRUNCATED || (ret == CREDSSP_OK && c->in_len < flen))
+    if (ret == CREDSSP_OK && flen == 0)
         return;                                 /* wait for the rest */
-    if (ret == CREDSSP_OK)
-        ret = x224_parse_cr(c->in, flen, &c->cr);
     if (ret != CREDSSP_OK) {
-        adm_strike(&c->adm, server_now_ms());  /* not RDP: costs the source */
+        adm_strike(&c->adm, fe_now_ms());  /* not RDP: costs the source */
         c->rep.ending = "close";
         conclude(c, credssp_error_name(ret));  /* not RDP: no answer */
         close_now(c);

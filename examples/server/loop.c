@@ -112,7 +112,7 @@ accept_some(struct server *srv, struct listener *l)
         return;
     if (srv->opt.connections > 0)
         room = srv->opt.connections - srv->accepted;
-    (void)adm_accept(&srv->adm, l->fd, room, server_now_ms());
+    (void)adm_accept(&srv->adm, l->fd, room, fe_now_ms());
     if (limit_reached(srv))
         listener_close(srv, l);
 }

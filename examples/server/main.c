@@ -85,16 +85,6 @@ static const char *const ending_names[] = {
     [ENDING_MCS] = "mcs",
 };
 
-/* Monotonic milliseconds (CLOCK_MONOTONIC, like the engine deadline). */
-uint64_t
-server_now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Name of an ending. */
 const char *
 server_ending_name(enum server_ending e)
@@ -173,13 +163,6 @@ usage(FILE *f)
     adm_usage(f);
 }
 
-/* Parse a decimal number in [lo, hi]; 0 on success. */
-static int
-parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-    return adm_parse_ulong(s, lo, hi, out);   /* admission_opts.c */
-}
-
 /* One of the --pam-* pool options; 0 ok, -1 error (reported). */
 static int
 parse_pam_opt(int ch, const char *arg, struct server_opts *opt)
@@ -199,7 +182,7 @@ parse_pam_opt(int ch, const char *arg, struct server_opts *opt)
 
     while (lim[i].ch != ch)
         i++;
-    if (parse_ulong(arg, lim[i].lo, lim[i].hi, &v) != 0) {
+    if (fe_parse_ulong(arg, lim[i].lo, lim[i].hi, &v) != 0) {
         fprintf(stderr, "credssp-server: %s wants %lu..%lu\n", lim[i].name, lim[i].lo,
                 lim[i].hi);
         return -1;
@@ -261,21 +244,21 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             break;
         case OPT_PORT_FILE: opt->port_file = optarg; break;
         case 'V':
-            if (parse_ulong(optarg, 2, 6, &v) != 0) {
+            if (fe_parse_ulong(optarg, 2, 6, &v) != 0) {
                 fprintf(stderr, "credssp-server: --min-version wants 2..6\n");
                 return -1;
             }
             opt->min_version = (int)v;
             break;
         case 'N':
-            if (parse_ulong(optarg, 0, 1000000000ul, &v) != 0) {
+            if (fe_parse_ulong(optarg, 0, 1000000000ul, &v) != 0) {
                 fprintf(stderr, "credssp-server: --connections wants a number\n");
                 return -1;
             }
             opt->connections = v;
             break;
         case 'T':
-            if (parse_ulong(optarg, 1, SERVER_MAX_TIMEOUT_MS, &v) != 0) {
+            if (fe_parse_ulong(optarg, 1, SERVER_MAX_TIMEOUT_MS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --timeout wants 1..%u ms\n",
                         SERVER_MAX_TIMEOUT_MS);
                 return -1;
@@ -290,7 +273,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
                 return -1;
             break;
         case OPT_MAXC:
-            if (parse_ulong(optarg, 1, 4096, &v) != 0) {
+            if (fe_parse_ulong(optarg, 1, 4096, &v) != 0) {
                 fprintf(stderr, "credssp-server: --max-concurrent wants 1..4096\n");
                 return -1;
             }
@@ -309,7 +292,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             break;
         }
         case OPT_STEP_THREADS:
-            if (parse_ulong(optarg, 0, STEP_POOL_MAX_THREADS, &v) != 0) {
+            if (fe_parse_ulong(optarg, 0, STEP_POOL_MAX_THREADS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --step-threads wants 0..%u\n",
                         STEP_POOL_MAX_THREADS);
                 return -1;
@@ -317,7 +300,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             opt->step_threads = (unsigned)v;
             break;
         case OPT_WORKERS:
-            if (parse_ulong(optarg, 1, SERVER_MAX_WORKERS, &v) != 0) {
+            if (fe_parse_ulong(optarg, 1, SERVER_MAX_WORKERS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --workers wants 1..%u\n", SERVER_MAX_WORKERS);
                 return -1;
             }

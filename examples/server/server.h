@@ -23,6 +23,7 @@
 #include "admission.h"
 #include "cfgref.h"
 #include "credssp.h"
+#include "util.h"
 #include "x224.h"
 
 #define SERVER_DEFAULT_LISTEN "127.0.0.1:3389"
@@ -104,8 +105,6 @@ struct watch {
     void *ptr;
 };
 
-/* Milliseconds on CLOCK_MONOTONIC (the clock the engine deadline uses). */
-uint64_t server_now_ms(void);
 /* Name of an ending for reports and --help. */
 const char *server_ending_name(enum server_ending e);
 /*
