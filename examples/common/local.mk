@@ -1,7 +1,8 @@
 # examples/common/local.mk: the front-end base shared by credssp-server and
-# credssp-gateway (docs/DEVELOPMENT.md, "Layout"), built once: the listener and
-# admission control, the step pool, the acceptor configuration and its reload,
-# the config file, the account mapping, X.224 / MCS helpers, the wiping byte queue, JSON and the
+# credssp-gateway (docs/DEVELOPMENT.md, "Layout"), built once: the event
+# loop, the listener and admission control, the step pool, the acceptor
+# configuration and its reload, the config file, the account mapping,
+# X.224 / MCS helpers, memory-BIO TLS, the wiping byte queue, JSON and the
 # small helpers both programs need.  Neither program compiles the other's files.
 noinst_LTLIBRARIES += %reldir%/libfrontend.la
 %canon_reldir%_libfrontend_la_SOURCES = \
@@ -15,6 +16,7 @@ noinst_LTLIBRARIES += %reldir%/libfrontend.la
 	%reldir%/account.c %reldir%/account.h \
 	%reldir%/cert.c %reldir%/cert.h \
 	%reldir%/json.c %reldir%/json.h \
+	%reldir%/evloop.c %reldir%/evloop.h \
 	%reldir%/util.c %reldir%/util.h \
 	%reldir%/queue.c %reldir%/queue.h \
 	%reldir%/memtls.c %reldir%/memtls.h \

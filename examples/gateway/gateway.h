@@ -25,6 +25,7 @@
 #include "ad_opts.h"
 #include "admission.h"
 #include "cfgref.h"
+#include "evloop.h"
 #include "credssp.h"
 #include "util.h"
 #include "x224.h"
@@ -101,13 +102,7 @@ struct gateway {
 };
 
 /* What an epoll event points at. */
-enum gw_watch_kind { GW_WATCH_LISTEN, GW_WATCH_SIGNAL, GW_WATCH_FRONT, GW_WATCH_BACK,
-                     GW_WATCH_TIMER, GW_WATCH_STEP };
-
-struct gw_watch {
-    enum gw_watch_kind kind;
-    void *ptr;
-};
+enum gw_watch_kind { GW_WATCH_FRONT = FE_WATCH_OWN, GW_WATCH_BACK, GW_WATCH_TIMER };
 
 /*
  * SIGHUP (main.c): rebuild the front TLS context and acceptor configuration

@@ -408,7 +408,7 @@ main(int argc, char **argv)
         teardown(&gw);
         return 1;
     }
-    if (gw_listen(gw.opt.listen, &lfd, &port) != 0) {
+    if (frontend_listen(GW_NAME, gw.opt.listen, &lfd, &port) != 0) {
         teardown(&gw);
         return 1;
     }

@@ -427,9 +427,9 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
     c->tfd = -1;
     c->state = GS_X224;
     c->start_ms = fe_now_ms();
-    c->front.w = (struct gw_watch){ GW_WATCH_FRONT, c };
-    c->back.w = (struct gw_watch){ GW_WATCH_BACK, c };
-    c->w_timer = (struct gw_watch){ GW_WATCH_TIMER, c };
+    c->front.w = (struct fe_watch){ GW_WATCH_FRONT, c };
+    c->back.w = (struct fe_watch){ GW_WATCH_BACK, c };
+    c->w_timer = (struct fe_watch){ GW_WATCH_TIMER, c };
     fe_queue_init(&c->front.out, OUTQ_MAX, false);
     fe_queue_init(&c->back.out, OUTQ_MAX, false);
     fe_queue_init(&c->up, UP_MAX, true);

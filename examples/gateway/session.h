@@ -49,7 +49,7 @@ enum gw_state {
 /* One socket: the client ("front") or xrdp ("back"). */
 struct gw_end {
     int fd;
-    struct gw_watch w;
+    struct fe_watch w;
     struct fe_queue out;          /* ciphertext (or X.224) waiting for send(2) */
     uint32_t events;              /* epoll mask registered */
     bool registered;
@@ -65,7 +65,7 @@ struct gw_conn {
     struct gw_end front;
     struct gw_end back;
     int tfd;
-    struct gw_watch w_timer;
+    struct fe_watch w_timer;
     enum gw_state state;
     uint64_t start_ms;
 

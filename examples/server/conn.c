@@ -235,7 +235,7 @@ format_peer(const struct sockaddr *sa, socklen_t salen, char *out, size_t cap, c
 
 /* Register an fd with the server's epoll set. */
 static int
-watch_fd(struct conn *c, int fd, struct watch *w, uint32_t events)
+watch_fd(struct conn *c, int fd, struct fe_watch *w, uint32_t events)
 {
     struct epoll_event ev;
 

@@ -35,9 +35,9 @@ struct conn {
     struct server *srv;
     struct conn *prev;
     struct conn *next;
-    struct watch w_sock;
-    struct watch w_timer;
-    struct watch w_pam;
+    struct fe_watch w_sock;
+    struct fe_watch w_timer;
+    struct fe_watch w_pam;
     int fd;
     int tfd;
     int pam_efd;                      /* the PAM job's eventfd, -1 if none */

@@ -481,7 +481,7 @@ main(int argc, char **argv)
             return 1;
         }
     }
-    if (loop_listen(srv.opt.listen, &lfd, &port) != 0) {
+    if (frontend_listen("credssp-server", srv.opt.listen, &lfd, &port) != 0) {
         cfgref_drop(srv.cfg_ref);
         SSL_CTX_free(srv.ssl_ctx);
         return 1;

@@ -22,6 +22,7 @@
 #include "ad_opts.h"
 #include "admission.h"
 #include "cfgref.h"
+#include "evloop.h"
 #include "credssp.h"
 #include "util.h"
 #include "x224.h"
@@ -98,12 +99,7 @@ struct server {
 };
 
 /* What an epoll event points at. */
-enum watch_kind { WATCH_LISTEN, WATCH_SIGNAL, WATCH_CONN, WATCH_TIMER, WATCH_PAM, WATCH_STEP };
-
-struct watch {
-    enum watch_kind kind;
-    void *ptr;
-};
+enum watch_kind { WATCH_CONN = FE_WATCH_OWN, WATCH_TIMER, WATCH_PAM };
 
 /* Name of an ending for reports and --help. */
 const char *server_ending_name(enum server_ending e);
