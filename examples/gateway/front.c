@@ -8,7 +8,7 @@
  *
  * The engine runs in deferred mode (docs/ENGINE.md): a step that may block
  * (GSS accept, NTLM lookup, gss_localname) goes to the step pool
- * (examples/server/steppool.c) while the socket is not read; until the pool
+ * (examples/common/steppool.c) while the socket is not read; until the pool
  * hands the engine back nothing here touches it.
  */
 #include <errno.h>
@@ -68,7 +68,7 @@ drain_conn(void *c)
 
 /*
  * WANT_STEP: stop reading, hand the engine to the step pool with its back-end
- * deadline (output was queued by pump_engine; the loop sends it).  A full
+ * deadline (output was queued by fe_pump_engine; the loop sends it).  A full
  * queue ends the connection with outcome "overload".
  */
 static void

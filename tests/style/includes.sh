@@ -6,7 +6,10 @@
 #   acceptor/      its own headers and include/*.h
 #   include/       include/*.h and system headers (installed headers)
 #   pam_credssp/   include/*.h and its own headers
-#   examples/      include/*.h, its own folder's headers and examples/common/
+#   examples/common/           include/*.h and its own headers
+#   examples/server, gateway/  include/*.h, their own and examples/common/ headers;
+#                              never each other's
+#   examples/minimal/, examples/credssp-keyfile.c   include/*.h only
 #
 # A private acceptor header in pam_credssp/ or examples/ fails the test unless
 # it is one of the known uses listed in DEBT below (issue 14 removes them); a
@@ -58,6 +61,22 @@ for f in $(find acceptor include pam_credssp examples -name '*.[ch]' | sort); do
             ;;
         *)
             [ "$base" = "$h" ] || continue          # <openssl/ssl.h>, <security/...>
+            case $f in
+            examples/minimal/* | examples/credssp-keyfile.c)
+                if ! is_in "$h" "$public" && [ -n "$(find acceptor examples -name "$h")" ]; then
+                    echo "FAIL $f: includes $h; this example may use only include/*.h"
+                    status=1
+                fi
+                continue
+                ;;
+            examples/server/*) other=examples/gateway ;;
+            examples/gateway/*) other=examples/server ;;
+            *) other="" ;;
+            esac
+            if [ -n "$other" ] && [ -f "$other/$h" ] && ! [ -f "$dir/$h" ]; then
+                echo "FAIL $f: includes $other/$h; share it through examples/common/ instead"
+                status=1
+            fi
             [ -f "$dir/$h" ] && continue            # a header beside the file
             is_in "$h" "$public" && continue
             case $f in examples/*) [ -f "examples/common/$h" ] && continue ;; esac
