@@ -1,10 +1,12 @@
 /*
- * queue.c - capped byte queues (see queue.h).  Secure queues never use
+ * queue.c - capped byte queues and the socket calls around them (see queue.h).  Secure queues never use
  * realloc (it could leave a copy behind): they allocate, copy, wipe with
  * OPENSSL_cleanse and free, like the library's secure writer (acceptor/buf.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <openssl/crypto.h>
 
@@ -110,4 +112,40 @@ fe_queue_free(struct fe_queue *q)
     }
     q->buf = NULL;
     q->off = q->len = q->cap = 0;
+}
+
+ssize_t
+fe_queue_send(struct fe_queue *q, int fd)
+{
+    ssize_t total = 0;
+
+    while (fe_queue_pending(q) > 0) {
+        ssize_t n = send(fd, fe_queue_data(q), fe_queue_pending(q), MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n <= 0)
+            return -1;
+        fe_queue_consume(q, (size_t)n);
+        total += n;
+    }
+    return total;
+}
+
+ssize_t
+fe_recv(int fd, uint8_t *dst, size_t cap)
+{
+    for (;;) {
+        ssize_t n = recv(fd, dst, cap, 0);
+
+        if (n > 0)
+            return n;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        return -1;                              /* EOF, or ECONNRESET and friends */
+    }
 }

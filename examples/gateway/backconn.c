@@ -172,12 +172,10 @@ gw_back_readable(struct gw_conn *c)
                 return;
             }
         }
-        n = recv(c->back.fd, dst, cap, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        n = fe_recv(c->back.fd, dst, cap);
+        if (n == 0)
             return;
-        if (n <= 0) {
+        if (n < 0) {
             c->back.eof = true;
             if (c->state < GS_FLUSH)
                 gw_conn_finish(c, c->up_open ? "ok" : "backend_closed",

@@ -264,12 +264,10 @@ gw_front_readable(struct gw_conn *c)
                 return;
             }
         }
-        n = recv(c->front.fd, dst, cap, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        n = fe_recv(c->front.fd, dst, cap);
+        if (n == 0)
             return;
-        if (n <= 0) {
+        if (n < 0) {
             front_eof(c);
             return;
         }

@@ -151,19 +151,7 @@ gw_conn_conclude(struct gw_conn *c, const char *outcome, const char *reason, con
 static bool
 flush_end(struct gw_end *e)
 {
-    while (e->fd >= 0 && !e->connecting && fe_queue_pending(&e->out) > 0) {
-        ssize_t n = send(e->fd, fe_queue_data(&e->out), fe_queue_pending(&e->out),
-                         MSG_NOSIGNAL);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return true;
-        if (n <= 0)
-            return false;
-        fe_queue_consume(&e->out, (size_t)n);
-    }
-    return true;
+    return e->fd < 0 || e->connecting || fe_queue_send(&e->out, e->fd) >= 0;
 }
 
 /* Move the engine's pending ciphertext to the client's queue. */

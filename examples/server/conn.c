@@ -140,12 +140,10 @@ on_readable(struct conn *c)
                 return;
             }
         }
-        n = recv(c->fd, dst, cap, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        n = fe_recv(c->fd, dst, cap);
+        if (n == 0)
             return;
-        if (n <= 0) {                           /* EOF, or ECONNRESET and friends */
+        if (n < 0) {
             on_eof(c);
             return;
         }

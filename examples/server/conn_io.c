@@ -133,24 +133,15 @@ after_flush(struct conn *c)
 void
 flush(struct conn *c)
 {
-    struct fe_queue *q = &c->out;
+    ssize_t n = c->state != CS_CLOSED ? fe_queue_send(&c->out, c->fd) : 0;
 
-    while (fe_queue_pending(q) > 0 && c->state != CS_CLOSED) {
-        ssize_t n = send(c->fd, fe_queue_data(q), fe_queue_pending(q), MSG_NOSIGNAL);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                break;
-            conclude(c, credssp_error_name(CREDSSP_E_CLOSED));
-            close_now(c);
-            return;
-        }
-        fe_queue_consume(q, (size_t)n);
-        if (c->state == CS_TLS)
-            arm_deadline(c);                    /* the client's next round starts now */
+    if (n < 0) {
+        conclude(c, credssp_error_name(CREDSSP_E_CLOSED));
+        close_now(c);
+        return;
     }
+    if (n > 0 && c->state == CS_TLS)
+        arm_deadline(c);                        /* the client's next round starts now */
     after_flush(c);
 }
 

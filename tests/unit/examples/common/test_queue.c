@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <openssl/rand.h>
@@ -85,12 +87,39 @@ test_plain_queue_leaves_copies(void **state)
     assert_true(exercise(false) > 0);
 }
 
+/* fe_queue_send / fe_recv over a nonblocking socket pair. */
+static void
+test_socket_calls(void **state)
+{
+    struct fe_queue q;
+    uint8_t buf[64];
+    int sv[2];
+
+    (void)state;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    fe_queue_init(&q, 1024, true);
+    assert_int_equal(fe_recv(sv[1], buf, sizeof(buf)), 0);          /* nothing waiting */
+    assert_int_equal(fe_queue_append(&q, (const uint8_t *)"hello", 5), CREDSSP_OK);
+    assert_int_equal(fe_queue_send(&q, sv[0]), 5);
+    assert_int_equal(fe_queue_pending(&q), 0);
+    assert_int_equal(fe_queue_send(&q, sv[0]), 0);                  /* empty: nothing sent */
+    assert_int_equal(fe_recv(sv[1], buf, sizeof(buf)), 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_int_equal(close(sv[0]), 0);
+    assert_int_equal(fe_recv(sv[1], buf, sizeof(buf)), -1);         /* end of stream */
+    assert_int_equal(fe_queue_append(&q, (const uint8_t *)"x", 1), CREDSSP_OK);
+    assert_int_equal(fe_queue_send(&q, sv[1]), -1);                 /* peer gone: EPIPE */
+    fe_queue_free(&q);
+    assert_int_equal(close(sv[1]), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_secure_queue_leaves_nothing),
         cmocka_unit_test(test_plain_queue_leaves_copies),
+        cmocka_unit_test(test_socket_calls),
     };
 
     return cmocka_run_group_tests(tests, heapscan_group_setup, heapscan_group_teardown);
