@@ -8,6 +8,7 @@
  * becomes an error, never an overflow.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -253,4 +254,41 @@ json_human_word(struct cssp_writer *w, const char *key, const char *value)
     cssp_write_bytes(w, key, strlen(key));
     cssp_write_u8(w, '=');
     cssp_write_bytes(w, value, strlen(value));
+}
+
+/* The complaint for a report that outgrew its cap. */
+static void
+too_large(const char *prog, const char *peer)
+{
+    fprintf(stderr, "%s: report for %s too large to print\n", prog, peer);
+}
+
+void
+json_print(struct json *j, const char *prog, const char *peer)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (json_end(j, &text, &len) != CREDSSP_OK) {
+        too_large(prog, peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stdout);
+    (void)fflush(stdout);
+    free(text);
+}
+
+void
+json_human_print(struct cssp_writer *w, const char *prog, const char *peer)
+{
+    uint8_t *text = NULL;
+    size_t len = 0;
+
+    cssp_write_u8(w, '\n');
+    if (cssp_writer_take(w, &text, &len) != CREDSSP_OK) {
+        too_large(prog, peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stderr);
+    free(text);
 }

@@ -56,4 +56,13 @@ void json_write_text(struct cssp_writer *w, const void *s, size_t len);
 void json_human_str(struct cssp_writer *w, const char *key, const char *value);
 void json_human_word(struct cssp_writer *w, const char *key, const char *value);
 
+/*
+ * Emit a finished report: json_print closes the object and writes it as one
+ * line on stdout; json_human_print ends the human line w holds and writes it
+ * on stderr.  A report too large for its cap becomes "PROG: report for PEER
+ * too large to print" on stderr instead.
+ */
+void json_print(struct json *j, const char *prog, const char *peer);
+void json_human_print(struct cssp_writer *w, const char *prog, const char *peer);
+
 #endif /* CSSP_EXAMPLE_JSON_H */
