@@ -384,6 +384,7 @@ teardown(struct gateway *gw)
     X509_free(gw->back_pin);
     if (gw->capture_fd >= 0)
         (void)close(gw->capture_fd);
+    ado_free(&gw->opt.ad);
 }
 
 int

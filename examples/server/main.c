@@ -434,86 +434,97 @@ server_reload(struct server *srv)
     return rc;
 }
 
-int
-main(int argc, char **argv)
+/* Everything main does once srv is zeroed; main frees what outlives it. */
+static int
+serve(struct server *srv, int argc, char **argv)
 {
-    struct server srv;
     credssp_error ret;
     unsigned port = 0;
     int lfd = -1, rc;
 
-    memset(&srv, 0, sizeof(srv));
-    srv.epfd = -1;
+    srv->epfd = -1;
     frontend_block_sighup();                    /* loop.c reads it from its signalfd */
     if (conffile_apply("credssp-server", long_opts, check_args, &argc, &argv) != 0)
         return 2;
-    rc = parse_args(argc, argv, &srv.opt);
+    rc = parse_args(argc, argv, &srv->opt);
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
     }
-    srv.policy.allow_hybrid_ex = srv.opt.hybrid_ex;
-    srv.policy.allow_ssl = srv.opt.tls_only;
-    srv.policy.allow_restricted_admin = srv.opt.allow_restricted_admin;
-    srv.policy.allow_remote_guard = srv.opt.allow_remote_guard;
+    srv->policy.allow_hybrid_ex = srv->opt.hybrid_ex;
+    srv->policy.allow_ssl = srv->opt.tls_only;
+    srv->policy.allow_restricted_admin = srv->opt.allow_restricted_admin;
+    srv->policy.allow_remote_guard = srv->opt.allow_remote_guard;
 
-    if (choose_ntlm_source(&srv.opt) != 0)
+    if (choose_ntlm_source(&srv->opt) != 0)
         return 1;
-    ado_report(&srv.opt.ad, "credssp-server");
-    check_keytab(&srv.opt);
-    ret = cert_make_ssl_ctx(srv.opt.cert_file, srv.opt.key_file, &srv.ssl_ctx);
+    ado_report(&srv->opt.ad, "credssp-server");
+    check_keytab(&srv->opt);
+    ret = cert_make_ssl_ctx(srv->opt.cert_file, srv->opt.key_file, &srv->ssl_ctx);
     if (ret != CREDSSP_OK) {
         fprintf(stderr, "credssp-server: TLS set-up: %s\n", credssp_strerror(ret));
         return 1;
     }
-    if (!srv.opt.tls_only) {
-        ret = make_config(&srv);
+    if (!srv->opt.tls_only) {
+        ret = make_config(srv);
         if (ret != CREDSSP_OK) {
             fprintf(stderr, "credssp-server: acceptor set-up: %s (%s)\n",
                     credssp_strerror(ret), credssp_error_name(ret));
-            SSL_CTX_free(srv.ssl_ctx);
+            SSL_CTX_free(srv->ssl_ctx);
             return 1;
         }
-        srv.cfg_ref = cfgref_new(srv.cfg);
-        if (srv.cfg_ref == NULL) {
-            credssp_config_free(srv.cfg);
-            SSL_CTX_free(srv.ssl_ctx);
+        srv->cfg_ref = cfgref_new(srv->cfg);
+        if (srv->cfg_ref == NULL) {
+            credssp_config_free(srv->cfg);
+            SSL_CTX_free(srv->ssl_ctx);
             return 1;
         }
     }
-    if (frontend_listen("credssp-server", srv.opt.listen, &lfd, &port) != 0) {
-        cfgref_drop(srv.cfg_ref);
-        SSL_CTX_free(srv.ssl_ctx);
+    if (frontend_listen("credssp-server", srv->opt.listen, &lfd, &port) != 0) {
+        cfgref_drop(srv->cfg_ref);
+        SSL_CTX_free(srv->ssl_ctx);
         return 1;
     }
-    fprintf(stderr, "credssp-server: listening on %s (port %u)%s\n", srv.opt.listen, port,
-            srv.opt.tls_only ? ", TLS-only baseline" : "");
-    if (srv.opt.port_file != NULL && frontend_write_port_file(srv.opt.port_file, port) != 0) {
-        fprintf(stderr, "credssp-server: cannot write %s: %s\n", srv.opt.port_file,
+    fprintf(stderr, "credssp-server: listening on %s (port %u)%s\n", srv->opt.listen, port,
+            srv->opt.tls_only ? ", TLS-only baseline" : "");
+    if (srv->opt.port_file != NULL && frontend_write_port_file(srv->opt.port_file, port) != 0) {
+        fprintf(stderr, "credssp-server: cannot write %s: %s\n", srv->opt.port_file,
                 strerror(errno));
         (void)close(lfd);
-        cfgref_drop(srv.cfg_ref);
-        SSL_CTX_free(srv.ssl_ctx);
+        cfgref_drop(srv->cfg_ref);
+        SSL_CTX_free(srv->ssl_ctx);
         return 1;
     }
-    if (srv.opt.pam_service != NULL &&
-        pam_pool_start(srv.opt.pam_workers, srv.opt.pam_queue, srv.opt.pam_per_user) !=
+    if (srv->opt.pam_service != NULL &&
+        pam_pool_start(srv->opt.pam_workers, srv->opt.pam_queue, srv->opt.pam_per_user) !=
             CREDSSP_OK) {
         fprintf(stderr, "credssp-server: cannot start the PAM workers\n");
         (void)close(lfd);
-        cfgref_drop(srv.cfg_ref);
-        SSL_CTX_free(srv.ssl_ctx);
+        cfgref_drop(srv->cfg_ref);
+        SSL_CTX_free(srv->ssl_ctx);
         return 1;
     }
-    rc = loop_run(&srv, lfd);
-    if (srv.opt.pam_service != NULL) {
+    rc = loop_run(srv, lfd);
+    if (srv->opt.pam_service != NULL) {
         unsigned hung = pam_pool_stop(SERVER_PAM_STOP_GRACE_MS);
 
         if (hung > 0)
             fprintf(stderr, "credssp-server: %u PAM worker(s) still inside a module at exit\n",
                     hung);
     }
-    cfgref_drop(srv.cfg_ref);
-    SSL_CTX_free(srv.ssl_ctx);
+    cfgref_drop(srv->cfg_ref);
+    SSL_CTX_free(srv->ssl_ctx);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct server srv;
+    int rc;
+
+    memset(&srv, 0, sizeof(srv));
+    rc = serve(&srv, argc, argv);
+    ado_free(&srv.opt.ad);                      /* --ad: the domain settings */
     return rc;
 }
