@@ -24,7 +24,7 @@
 #include <openssl/crypto.h>
 
 #include "credssp.h"
-#include "keyfile.h"
+#include "credssp_keyfile.h"
 
 #define DEFAULT_DIR "/etc/credssp"
 #define DEFAULT_FILE DEFAULT_DIR "/ntlm.keys"
@@ -299,8 +299,8 @@ main(int argc, char **argv)
     user = argv[optind + 1];
     domain = argc - optind == 3 && argv[optind + 2][0] != '\0' ? argv[optind + 2] : NULL;
     /* Refuse unstorable names before asking for a password. */
-    if (cssp_keyfile_check_name(user, false) != CREDSSP_OK ||
-        (domain != NULL && cssp_keyfile_check_name(domain, true) != CREDSSP_OK)) {
+    if (credssp_keyfile_check_name(user, 0) != CREDSSP_OK ||
+        (domain != NULL && credssp_keyfile_check_name(domain, 1) != CREDSSP_OK)) {
         fprintf(stderr, "credssp-keyfile: this user or domain name cannot be stored "
                         "(see --help)\n");
         return EXIT_USAGE;

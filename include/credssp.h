@@ -452,6 +452,59 @@ CREDSSP_API void credssp_engine_shutdown(credssp_engine *e);
 CREDSSP_API CREDSSP_WUR credssp_error credssp_drive_fd(credssp_engine *e, int fd,
                                                         unsigned timeout_ms);
 
+/* ------------------------------------------------------------------ */
+/* Start-up checks and domain users (what a front end runs)            */
+/* ------------------------------------------------------------------ */
+
+/* libwbclient's compiled-in winbind socket (Debian's Samba). */
+#define CREDSSP_WINBIND_PIPE "/run/samba/winbindd/pipe"
+/* Where credssp_domain_new reads the member's settings (a missing file is no error). */
+#define CREDSSP_SMB_CONF "/etc/samba/smb.conf"
+
+/*
+ * Does the keytab at path (NULL: the default keytab) hold AES keys for a
+ * TERMSRV/<host> principal?  CREDSSP_OK (why lists the principals found);
+ * else why says what is wrong and how to fix it: CREDSSP_E_NO_ACCEPTOR_CRED
+ * (unreadable, no TERMSRV keys) or CREDSSP_E_CONFIG (TERMSRV keys without AES).
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_keytab_check(const char *path, char *why,
+                                                            size_t why_len);
+/*
+ * Is winbindd there to verify NTLM logons (pass-through)?  Connects to the
+ * socket at path (NULL: CREDSSP_WINBIND_PIPE) and closes again.  CREDSSP_OK,
+ * or CREDSSP_E_NO_ACCEPTOR_CRED with a one-line reason and the fix in why.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_winbind_probe(const char *path, char *why,
+                                                             size_t why_len);
+
+/*
+ * The one domain the host is a member of, for mapping domain users to local
+ * accounts (docs/IDENTITY.md, "Domain users").  Values NULL are detected
+ * from CREDSSP_SMB_CONF and krb5.conf; names is "auto" (NULL), "short",
+ * "netbios" or "fqdn" (how NSS spells domain users).  CREDSSP_E_CONFIG when
+ * neither a NetBIOS nor a DNS name is known or a value is malformed.
+ */
+typedef struct credssp_domain credssp_domain;
+CREDSSP_API CREDSSP_WUR credssp_error credssp_domain_new(const char *netbios, const char *dns,
+                                                          const char *realm, const char *names,
+                                                          credssp_domain **out);
+CREDSSP_API void credssp_domain_free(credssp_domain *d);
+/* "NetBIOS X, DNS y, realm Z" ("-" for an unknown part) into buf. */
+CREDSSP_API void credssp_domain_describe(const credssp_domain *d, char *buf, size_t len);
+/*
+ * The local account of name (NTLM "DOMAIN\user", UPN, "user@REALM", or a
+ * user with a separate domain, which may be NULL) as NSS spells it, in
+ * local.  d NULL: not a domain member, the user part is the account.
+ * CREDSSP_E_IDENTITY_MISMATCH for another domain, CREDSSP_E_LOGON_FAILURE
+ * when NSS knows no such account, CREDSSP_E_INVALID_ARG for a malformed
+ * name, CREDSSP_E_TOO_LARGE when local is too small.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_domain_local_account(const credssp_domain *d,
+                                                                    const char *name,
+                                                                    const char *domain,
+                                                                    char *local,
+                                                                    size_t local_len);
+
 /* NT hashes and the key-file admin calls: credssp_keyfile.h. */
 
 /* NTSTATUS values used in errorCode. */

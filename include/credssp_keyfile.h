@@ -33,6 +33,13 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_set(const char *path, cons
 CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_remove(const char *path, const char *user,
                                                               const char *domain);
 
+/*
+ * CREDSSP_OK when name may be stored as a user (is_domain 0) or as the domain
+ * of an entry: valid UTF-8, not empty, not too long, no control character,
+ * ':' or '\\', not starting with '#'.  Else CREDSSP_E_INVALID_ARG.
+ */
+CREDSSP_API CREDSSP_WUR credssp_error credssp_keyfile_check_name(const char *name, int is_domain);
+
 #ifdef __cplusplus
 }
 #endif

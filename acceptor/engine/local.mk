@@ -19,4 +19,5 @@ libcssp_engine_la_SOURCES += \
 	%reldir%/audit.c %reldir%/audit.h \
 	%reldir%/driver.c \
 	%reldir%/winbind_probe.c %reldir%/winbind_probe.h \
-	%reldir%/keytab_check.c %reldir%/keytab_check.h
+	%reldir%/keytab_check.c %reldir%/keytab_check.h \
+	%reldir%/api_checks.c

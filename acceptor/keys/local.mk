@@ -6,4 +6,5 @@ libcssp_keys_la_SOURCES += \
 	%reldir%/keyfile.c %reldir%/keyfile.h \
 	%reldir%/keyfile_update.c \
 	%reldir%/account_map.c %reldir%/account_map.h \
-	%reldir%/account_domain.c %reldir%/account_domain.h
+	%reldir%/account_domain.c %reldir%/account_domain.h \
+	%reldir%/api_domain.c

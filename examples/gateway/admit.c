@@ -168,6 +168,7 @@ gw_admit(struct gw_conn *c)
     const struct gw_opts *o = &c->gw->opt;
     const char *outcome = NULL, *why = NULL;
     bool hybrid_ex = c->ans.selected == X224_PROTOCOL_HYBRID_EX;
+    const struct fe_account_rules rules = { &o->ad, o->domains, o->n_domains, true };
     credssp_error ret;
 
     if (r == NULL) {
@@ -181,7 +182,8 @@ gw_admit(struct gw_conn *c)
     } else if (!type_allowed(o, credssp_result_cred_type(r))) {
         outcome = credssp_error_name(CREDSSP_E_POLICY_CRED_TYPE);
         why = c->rep.cred_type;
-    } else if (gw_map_user(o, r, c->local_user, sizeof(c->local_user), &why) != CREDSSP_OK) {
+    } else if (fe_map_account(&rules, r, c->local_user, sizeof(c->local_user), &why) !=
+               CREDSSP_OK) {
         outcome = credssp_error_name(CREDSSP_E_IDENTITY_MISMATCH);
     } else if ((ret = make_inject(c, r, &why)) != CREDSSP_OK) {
         outcome = credssp_error_name(ret);

@@ -21,8 +21,6 @@ emit_json(const struct gw_report *r)
 {
     struct json j;
     char hex[11];
-    char *text = NULL;
-    size_t len = 0;
 
     json_begin(&j, JSON_MAX_LINE);
     json_str(&j, "peer", r->peer);
@@ -62,13 +60,7 @@ emit_json(const struct gw_report *r)
     json_int(&j, "bytes_down", (long long)r->bytes_down);
     json_str(&j, "ending", r->ending);
     json_int(&j, "elapsed_ms", (long long)r->elapsed_ms);
-    if (json_end(&j, &text, &len) != CREDSSP_OK) {
-        fprintf(stderr, GW_NAME ": report for %s too large to print\n", r->peer);
-        return;
-    }
-    (void)fwrite(text, 1, len, stdout);
-    (void)fflush(stdout);
-    free(text);
+    json_print(&j, GW_NAME, r->peer);
 }
 
 /* The human form. */
@@ -77,8 +69,6 @@ emit_human(const struct gw_report *r)
 {
     struct cssp_writer w;
     char num[32];
-    uint8_t *text = NULL;
-    size_t len = 0;
 
     cssp_writer_init(&w, HUMAN_MAX_LINE, false);
     cssp_write_bytes(&w, GW_NAME ":", strlen(GW_NAME ":"));
@@ -113,13 +103,7 @@ emit_human(const struct gw_report *r)
     json_human_word(&w, "ending", r->ending);
     (void)snprintf(num, sizeof(num), "%llums", (unsigned long long)r->elapsed_ms);
     json_human_word(&w, "elapsed", num);
-    cssp_write_u8(&w, '\n');
-    if (cssp_writer_take(&w, &text, &len) != CREDSSP_OK) {
-        fprintf(stderr, GW_NAME ": report for %s too large to print\n", r->peer);
-        return;
-    }
-    (void)fwrite(text, 1, len, stderr);
-    free(text);
+    json_human_print(&w, GW_NAME, r->peer);
 }
 
 /* Emit in the configured form. */

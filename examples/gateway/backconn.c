@@ -30,7 +30,7 @@ gw_back_connected(struct gw_conn *c)
     ret = cssp_writer_take(&w, &pdu, &len);
     if (ret == CREDSSP_OK) {
         gw_capture_write(c->gw->capture_fd, pdu, len);
-        ret = gw_queue_append(&c->back.out, pdu, len);
+        ret = fe_queue_append(&c->back.out, pdu, len);
     }
     free(pdu);
     if (ret != CREDSSP_OK) {
@@ -67,7 +67,7 @@ back_tls_step(struct gw_conn *c)
     bool done = false;
 
     if (c->state == GS_BACK_TLS) {
-        ret = backtls_handshake(c->btls, &done);
+        ret = memtls_handshake(c->btls, &done);
         if (ret == CREDSSP_OK)
             ret = gw_drain_back(c);
         if (ret != CREDSSP_OK) {
@@ -86,7 +86,7 @@ back_tls_step(struct gw_conn *c)
     while (c->state == GS_RELAY) {
         size_t n = 0;
 
-        ret = backtls_read(c->btls, buf, sizeof(buf), &n);
+        ret = memtls_read(c->btls, buf, sizeof(buf), &n);
         if (ret == CREDSSP_OK)
             ret = gw_drain_back(c);
         if (ret != CREDSSP_OK || n == 0)
@@ -119,9 +119,9 @@ cc_input(struct gw_conn *c)
                        cc.failure ? "neg_failure" : "not_ssl", NULL);
         return;
     }
-    ret = backtls_new(c->gw->back_ctx, &c->btls);
+    ret = memtls_new(c->gw->back_ctx, false, &c->btls);
     if (ret == CREDSSP_OK)
-        ret = backtls_feed(c->btls, c->cc + flen, c->cc_len - flen);
+        ret = memtls_feed(c->btls, c->cc + flen, c->cc_len - flen);
     if (ret != CREDSSP_OK) {
         gw_conn_finish(c, credssp_error_name(ret), "backend_tls", NULL);
         return;
@@ -141,7 +141,7 @@ back_data(struct gw_conn *c, const uint8_t *data, size_t len)
         return;
     case GS_BACK_TLS:
     case GS_RELAY:
-        if (backtls_feed(c->btls, data, len) != CREDSSP_OK) {
+        if (memtls_feed(c->btls, data, len) != CREDSSP_OK) {
             gw_conn_finish(c, credssp_error_name(CREDSSP_E_NOMEM), "backend_tls", NULL);
             return;
         }
@@ -172,12 +172,10 @@ gw_back_readable(struct gw_conn *c)
                 return;
             }
         }
-        n = recv(c->back.fd, dst, cap, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        n = fe_recv(c->back.fd, dst, cap);
+        if (n == 0)
             return;
-        if (n <= 0) {
+        if (n < 0) {
             c->back.eof = true;
             if (c->state < GS_FLUSH)
                 gw_conn_finish(c, c->up_open ? "ok" : "backend_closed",

@@ -8,7 +8,7 @@
  *
  * The engine runs in deferred mode (docs/ENGINE.md): a step that may block
  * (GSS accept, NTLM lookup, gss_localname) goes to the step pool
- * (examples/server/steppool.c) while the socket is not read; until the pool
+ * (examples/common/steppool.c) while the socket is not read; until the pool
  * hands the engine back nothing here touches it.
  */
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "session.h"
+#include "util.h"
 
 
 /* Copy what a failed exchange established into the report. */
@@ -58,22 +59,16 @@ pull_front_plain(struct gw_conn *c)
     }
 }
 
-/*
- * Move the engine's output to the socket queue; returns its status.  feed()
- * has handled all input, so draining the output needs no feed to go on.
- */
-static credssp_status
-pump_engine(struct gw_conn *c, credssp_error *err_out)
+/* gw_drain_engine for fe_pump_engine. */
+static credssp_error
+drain_conn(void *c)
 {
-    *err_out = gw_drain_engine(c);
-    if (*err_out != CREDSSP_OK)
-        return CREDSSP_FAILED;
-    return credssp_engine_status(c->eng);
+    return gw_drain_engine(c);
 }
 
 /*
  * WANT_STEP: stop reading, hand the engine to the step pool with its back-end
- * deadline (output was queued by pump_engine; the loop sends it).  A full
+ * deadline (output was queued by fe_pump_engine; the loop sends it).  A full
  * queue ends the connection with outcome "overload".
  */
 static void
@@ -81,7 +76,7 @@ start_step(struct gw_conn *c)
 {
     struct gateway *gw = c->gw;
 
-    if (!step_pool_start(gw->steps, &c->step, c->eng, c, gw_now_ms(),
+    if (!step_pool_start(gw->steps, &c->step, c->eng, c, fe_now_ms(),
                          c->start_ms + gw->opt.timeout_ms, gw->opt.admit.step_ms)) {
         gw_conn_conclude(c, "overload", "step_queue", "close");
         gw_conn_close_now(c);
@@ -97,7 +92,7 @@ engine_step(struct gw_conn *c, credssp_status st)
 {
     credssp_error err = CREDSSP_OK;
 
-    st = pump_engine(c, &err);
+    st = fe_pump_engine(c->eng, drain_conn, c, &err);
     if (st & CREDSSP_WANT_STEP) {
         start_step(c);
     } else if (st & CREDSSP_DONE) {
@@ -125,7 +120,7 @@ queue_cc(struct gw_conn *c)
     x224_write_cc(&w, c->xcr.src_ref, &c->ans);
     ret = cssp_writer_take(&w, &pdu, &len);
     if (ret == CREDSSP_OK)
-        ret = gw_queue_append(&c->front.out, pdu, len);
+        ret = fe_queue_append(&c->front.out, pdu, len);
     free(pdu);
     return ret;
 }
@@ -135,14 +130,12 @@ static void
 x224_input(struct gw_conn *c)
 {
     size_t flen = 0;
-    credssp_error ret = x224_tpkt_frame_len(c->cr, c->cr_len, sizeof(c->cr), &flen);
+    credssp_error ret = x224_take_cr(c->cr, c->cr_len, sizeof(c->cr), &flen, &c->xcr);
 
-    if (ret == CREDSSP_E_TRUNCATED || (ret == CREDSSP_OK && c->cr_len < flen))
-        return;
-    if (ret == CREDSSP_OK)
-        ret = x224_parse_cr(c->cr, flen, &c->xcr);
+    if (ret == CREDSSP_OK && flen == 0)
+        return;                                 /* wait for the rest */
     if (ret != CREDSSP_OK) {
-        adm_strike(&c->adm, gw_now_ms());      /* not RDP: costs the source */
+        adm_strike(&c->adm, fe_now_ms());      /* not RDP: costs the source */
         gw_conn_conclude(c, credssp_error_name(ret), "x224", "close");   /* not RDP: no answer */
         gw_conn_close_now(c);
         return;
@@ -271,12 +264,10 @@ gw_front_readable(struct gw_conn *c)
                 return;
             }
         }
-        n = recv(c->front.fd, dst, cap, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        n = fe_recv(c->front.fd, dst, cap);
+        if (n == 0)
             return;
-        if (n <= 0) {
+        if (n < 0) {
             front_eof(c);
             return;
         }

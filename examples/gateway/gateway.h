@@ -25,7 +25,9 @@
 #include "ad_opts.h"
 #include "admission.h"
 #include "cfgref.h"
+#include "evloop.h"
 #include "credssp.h"
+#include "util.h"
 #include "x224.h"
 
 #define GW_NAME "credssp-gateway"
@@ -100,16 +102,8 @@ struct gateway {
 };
 
 /* What an epoll event points at. */
-enum gw_watch_kind { GW_WATCH_LISTEN, GW_WATCH_SIGNAL, GW_WATCH_FRONT, GW_WATCH_BACK,
-                     GW_WATCH_TIMER, GW_WATCH_STEP };
+enum gw_watch_kind { GW_WATCH_FRONT = FE_WATCH_OWN, GW_WATCH_BACK, GW_WATCH_TIMER };
 
-struct gw_watch {
-    enum gw_watch_kind kind;
-    void *ptr;
-};
-
-/* Milliseconds on CLOCK_MONOTONIC (the clock the engine deadline uses). */
-uint64_t gw_now_ms(void);
 /*
  * SIGHUP (main.c): rebuild the front TLS context and acceptor configuration
  * from the same options; new connections get them, live ones keep theirs.

@@ -70,15 +70,6 @@ static const struct option long_opts[] = {
     { NULL, 0, NULL, 0 }
 };
 
-uint64_t
-gw_now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Usage text. */
 static void
 usage(FILE *f)
@@ -128,13 +119,6 @@ usage(FILE *f)
     adm_usage(f);
 }
 
-/* Parse a decimal number in [lo, hi]; 0 on success. */
-static int
-parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-    return adm_parse_ulong(s, lo, hi, out);   /* admission_opts.c */
-}
-
 /* An xrdp.ini section name: printable ASCII without brackets, short. */
 static bool
 valid_session(const char *s)
@@ -155,7 +139,7 @@ static int
 number_opt(const char *name, const char *arg, unsigned long lo, unsigned long hi,
            unsigned long *out)
 {
-    if (parse_ulong(arg, lo, hi, out) == 0)
+    if (fe_parse_ulong(arg, lo, hi, out) == 0)
         return 0;
     fprintf(stderr, GW_NAME ": --%s wants %lu..%lu\n", name, lo, hi);
     return -1;
@@ -400,6 +384,7 @@ teardown(struct gateway *gw)
     X509_free(gw->back_pin);
     if (gw->capture_fd >= 0)
         (void)close(gw->capture_fd);
+    ado_free(&gw->opt.ad);
 }
 
 int
@@ -424,7 +409,7 @@ main(int argc, char **argv)
         teardown(&gw);
         return 1;
     }
-    if (gw_listen(gw.opt.listen, &lfd, &port) != 0) {
+    if (frontend_listen(GW_NAME, gw.opt.listen, &lfd, &port) != 0) {
         teardown(&gw);
         return 1;
     }

@@ -61,23 +61,23 @@ inject_info(struct gw_conn *c, const uint8_t *frame, size_t len)
 
 /* Send what is left in q as it is, and empty it. */
 static credssp_error
-pass_rest(struct gw_conn *c, struct gw_queue *q, bool up)
+pass_rest(struct gw_conn *c, struct fe_queue *q, bool up)
 {
-    size_t n = gw_queue_pending(q);
+    size_t n = fe_queue_pending(q);
     credssp_error ret = CREDSSP_OK;
 
     if (n > 0)
-        ret = up ? gw_back_write(c, gw_queue_data(q), n) : gw_front_write(c, gw_queue_data(q), n);
-    gw_queue_consume(q, n);
+        ret = up ? gw_back_write(c, fe_queue_data(q), n) : gw_front_write(c, fe_queue_data(q), n);
+    fe_queue_consume(q, n);
     return ret;
 }
 
 /* Length of the complete TPKT frame at the front of q: 0 while incomplete. */
 static credssp_error
-next_frame(const struct gw_queue *q, size_t *flen_out)
+next_frame(const struct fe_queue *q, size_t *flen_out)
 {
-    size_t avail = gw_queue_pending(q), flen = 0;
-    credssp_error ret = x224_tpkt_frame_len(gw_queue_data(q), avail, GW_TPKT_MAX, &flen);
+    size_t avail = fe_queue_pending(q), flen = 0;
+    credssp_error ret = x224_tpkt_frame_len(fe_queue_data(q), avail, GW_TPKT_MAX, &flen);
 
     *flen_out = 0;
     if (ret == CREDSSP_E_TRUNCATED || (ret == CREDSSP_OK && avail < flen))
@@ -92,7 +92,7 @@ static void
 up_frames(struct gw_conn *c)
 {
     while (c->state == GS_RELAY && !c->up_open) {
-        const uint8_t *p = gw_queue_data(&c->up);
+        const uint8_t *p = fe_queue_data(&c->up);
         struct mcs_pdu pdu;
         bool is_info = false;
         size_t flen = 0;
@@ -116,11 +116,11 @@ up_frames(struct gw_conn *c)
             return;
         }
         ret = is_info ? inject_info(c, p, flen) : gw_back_write(c, p, flen);
-        gw_queue_consume(&c->up, flen);
+        fe_queue_consume(&c->up, flen);
         if (ret == CREDSSP_OK && is_info) {
             c->up_open = true;
             ret = pass_rest(c, &c->up, true);
-            gw_queue_free(&c->up);
+            fe_queue_free(&c->up);
             gw_conn_relay_open(c);
         }
         if (ret != CREDSSP_OK) {
@@ -144,7 +144,7 @@ down_frames(struct gw_conn *c)
         return;
     cssp_writer_init(&w, GW_TPKT_MAX, false);
     if (ret == CREDSSP_OK)
-        ret = gw_mcs_fix_connect_response(gw_queue_data(&c->down), flen, c->xcr.requested, &w,
+        ret = gw_mcs_fix_connect_response(fe_queue_data(&c->down), flen, c->xcr.requested, &w,
                                           &old);
     if (ret != CREDSSP_OK) {
         cssp_writer_release(&w);
@@ -153,11 +153,11 @@ down_frames(struct gw_conn *c)
     }
     ret = gw_front_write(c, w.buf, w.len);
     cssp_writer_release(&w);
-    gw_queue_consume(&c->down, flen);
+    fe_queue_consume(&c->down, flen);
     c->down_open = true;
     if (ret == CREDSSP_OK)
         ret = pass_rest(c, &c->down, false);
-    gw_queue_free(&c->down);
+    fe_queue_free(&c->down);
     if (ret != CREDSSP_OK) {
         gw_conn_finish(c, credssp_error_name(ret), "client_queue", NULL);
         return;
@@ -176,7 +176,7 @@ gw_relay_up(struct gw_conn *c, const uint8_t *data, size_t len)
             gw_conn_finish(c, c->up_open ? "ok" : credssp_error_name(ret), "backend_queue", NULL);
         return;
     }
-    ret = gw_queue_append(&c->up, data, len);
+    ret = fe_queue_append(&c->up, data, len);
     if (ret != CREDSSP_OK) {
         gw_conn_finish(c, "client_protocol", credssp_error_name(ret), NULL);
         return;
@@ -195,7 +195,7 @@ gw_relay_down(struct gw_conn *c, const uint8_t *data, size_t len)
             gw_conn_finish(c, c->up_open ? "ok" : credssp_error_name(ret), "client_queue", NULL);
         return;
     }
-    ret = gw_queue_append(&c->down, data, len);
+    ret = fe_queue_append(&c->down, data, len);
     if (ret != CREDSSP_OK) {
         gw_conn_finish(c, "backend_protocol", credssp_error_name(ret), NULL);
         return;

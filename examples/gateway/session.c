@@ -50,7 +50,7 @@ set_timer(struct gw_conn *c, uint64_t ms)
 void
 gw_conn_arm_deadline(struct gw_conn *c)
 {
-    set_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->gw->opt.timeout_ms, gw_now_ms()));
+    set_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->gw->opt.timeout_ms, fe_now_ms()));
 }
 
 /* Register or change the epoll interest of one end. */
@@ -82,9 +82,9 @@ update_events(struct gw_conn *c)
     if (c->state == GS_CLOSED)
         return;
     if (!c->front.eof && !c->in_step &&
-        (closing || gw_queue_pending(&c->back.out) < HIGH_WATER))
+        (closing || fe_queue_pending(&c->back.out) < HIGH_WATER))
         f |= EPOLLIN;
-    if (gw_queue_pending(&c->front.out) > 0 && !c->front.shut)
+    if (fe_queue_pending(&c->front.out) > 0 && !c->front.shut)
         f |= EPOLLOUT;
     set_events(c, &c->front, f);
     if (c->back.fd < 0)
@@ -92,9 +92,9 @@ update_events(struct gw_conn *c)
     if (c->back.connecting) {
         b = EPOLLOUT;
     } else {
-        if (!c->back.eof && (closing || gw_queue_pending(&c->front.out) < HIGH_WATER))
+        if (!c->back.eof && (closing || fe_queue_pending(&c->front.out) < HIGH_WATER))
             b |= EPOLLIN;
-        if (gw_queue_pending(&c->back.out) > 0)
+        if (fe_queue_pending(&c->back.out) > 0)
             b |= EPOLLOUT;
     }
     set_events(c, &c->back, b);
@@ -111,7 +111,7 @@ end_close(struct gw_conn *c, struct gw_end *e)
     (void)close(e->fd);
     e->fd = -1;
     e->registered = false;
-    gw_queue_free(&e->out);
+    fe_queue_free(&e->out);
 }
 
 /*
@@ -142,7 +142,7 @@ gw_conn_conclude(struct gw_conn *c, const char *outcome, const char *reason, con
     if (c->rep.outcome == NULL)
         c->rep.outcome = credssp_error_name(CREDSSP_E_INTERNAL);
     c->rep.local_user = c->local_user[0] != '\0' ? c->local_user : NULL;
-    c->rep.elapsed_ms = gw_now_ms() - c->start_ms;
+    c->rep.elapsed_ms = fe_now_ms() - c->start_ms;
     gw_report_emit(&c->rep, c->gw->opt.json);
     c->reported = true;
 }
@@ -151,19 +151,7 @@ gw_conn_conclude(struct gw_conn *c, const char *outcome, const char *reason, con
 static bool
 flush_end(struct gw_end *e)
 {
-    while (e->fd >= 0 && !e->connecting && gw_queue_pending(&e->out) > 0) {
-        ssize_t n = send(e->fd, gw_queue_data(&e->out), gw_queue_pending(&e->out),
-                         MSG_NOSIGNAL);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return true;
-        if (n <= 0)
-            return false;
-        gw_queue_consume(&e->out, (size_t)n);
-    }
-    return true;
+    return e->fd < 0 || e->connecting || fe_queue_send(&e->out, e->fd) >= 0;
 }
 
 /* Move the engine's pending ciphertext to the client's queue. */
@@ -176,7 +164,7 @@ gw_drain_engine(struct gw_conn *c)
 
     if (p == NULL || len == 0)
         return CREDSSP_OK;
-    ret = gw_queue_append(&c->front.out, p, len);
+    ret = fe_queue_append(&c->front.out, p, len);
     if (ret == CREDSSP_OK)
         credssp_engine_output_consumed(c->eng, len);
     if (c->state == GS_CREDSSP)
@@ -193,8 +181,8 @@ gw_drain_back(struct gw_conn *c)
     credssp_error ret = CREDSSP_OK;
 
     while (ret == CREDSSP_OK && c->btls != NULL &&
-           (n = backtls_drain(c->btls, buf, sizeof(buf))) > 0)
-        ret = gw_queue_append(&c->back.out, buf, n);
+           (n = memtls_drain(c->btls, buf, sizeof(buf))) > 0)
+        ret = fe_queue_append(&c->back.out, buf, n);
     return ret;
 }
 
@@ -208,10 +196,10 @@ after_flush(struct gw_conn *c)
 {
     if (c->state != GS_FLUSH)
         return;
-    if (c->back.fd >= 0 && (gw_queue_pending(&c->back.out) == 0 || c->back.eof ||
+    if (c->back.fd >= 0 && (fe_queue_pending(&c->back.out) == 0 || c->back.eof ||
                             c->back.connecting))
         end_close(c, &c->back);
-    if (c->back.fd >= 0 || gw_queue_pending(&c->front.out) > 0)
+    if (c->back.fd >= 0 || fe_queue_pending(&c->front.out) > 0)
         return;
     if (c->front.eof || shutdown(c->front.fd, SHUT_WR) != 0) {
         gw_conn_close_now(c);
@@ -254,13 +242,13 @@ gw_conn_finish(struct gw_conn *c, const char *outcome, const char *reason, const
         return;
     gw_conn_conclude(c, outcome, reason, ending);
     gw_inject_drop(c, false);
-    gw_queue_free(&c->up);
+    fe_queue_free(&c->up);
     if (c->eng != NULL && c->state > GS_CREDSSP && !c->front.eof) {
         credssp_engine_shutdown(c->eng);
         (void)gw_drain_engine(c);
     }
     if (c->btls != NULL && !c->back.eof) {
-        backtls_shutdown(c->btls);
+        memtls_shutdown(c->btls);
         (void)gw_drain_back(c);
     }
     c->state = GS_FLUSH;
@@ -300,7 +288,7 @@ gw_back_write(struct gw_conn *c, const uint8_t *data, size_t len)
     if (c->btls == NULL)
         return CREDSSP_E_STATE;
     gw_capture_write(c->gw->capture_fd, data, len);
-    ret = backtls_write(c->btls, data, len);
+    ret = memtls_write(c->btls, data, len);
     if (ret == CREDSSP_OK)
         ret = gw_drain_back(c);
     if (ret == CREDSSP_OK)
@@ -378,7 +366,7 @@ gw_conn_on_timer(struct gw_conn *c)
         return;
     case GS_X224:
     case GS_CREDSSP:
-        adm_strike(&c->adm, gw_now_ms());      /* a pre-auth timeout costs the source */
+        adm_strike(&c->adm, fe_now_ms());      /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
             gw_front_report_failure(c);
         gw_conn_conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT), NULL, "close");
@@ -426,14 +414,14 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
     c->back.fd = -1;
     c->tfd = -1;
     c->state = GS_X224;
-    c->start_ms = gw_now_ms();
-    c->front.w = (struct gw_watch){ GW_WATCH_FRONT, c };
-    c->back.w = (struct gw_watch){ GW_WATCH_BACK, c };
-    c->w_timer = (struct gw_watch){ GW_WATCH_TIMER, c };
-    gw_queue_init(&c->front.out, OUTQ_MAX, false);
-    gw_queue_init(&c->back.out, OUTQ_MAX, false);
-    gw_queue_init(&c->up, UP_MAX, true);
-    gw_queue_init(&c->down, DOWN_MAX, false);
+    c->start_ms = fe_now_ms();
+    c->front.w = (struct fe_watch){ GW_WATCH_FRONT, c };
+    c->back.w = (struct fe_watch){ GW_WATCH_BACK, c };
+    c->w_timer = (struct fe_watch){ GW_WATCH_TIMER, c };
+    fe_queue_init(&c->front.out, OUTQ_MAX, false);
+    fe_queue_init(&c->back.out, OUTQ_MAX, false);
+    fe_queue_init(&c->up, UP_MAX, true);
+    fe_queue_init(&c->down, DOWN_MAX, false);
     c->rep.eua = -1;
     c->rep.mode = gw->opt.mode == GW_MODE_TOKEN ? "token" : "password";
     format_peer(sa, salen, c->rep.peer, sizeof(c->rep.peer));
@@ -504,10 +492,10 @@ gw_conn_free(struct gw_conn *c)
         (void)close(c->tfd);
     credssp_engine_free(c->eng);
     cfgref_drop(c->cfg_ref);
-    backtls_free(c->btls);
+    memtls_free(c->btls);
     gw_inject_drop(c, false);
-    gw_queue_free(&c->up);
-    gw_queue_free(&c->down);
+    fe_queue_free(&c->up);
+    fe_queue_free(&c->down);
     free(c->principal);
     free(c->user);
     free(c->domain);

@@ -31,7 +31,7 @@
 #include "gateway.h"
 #include "queue.h"
 #include "steppool.h"
-#include "usermap.h"
+#include "account.h"
 #include "x224.h"
 
 enum gw_state {
@@ -49,8 +49,8 @@ enum gw_state {
 /* One socket: the client ("front") or xrdp ("back"). */
 struct gw_end {
     int fd;
-    struct gw_watch w;
-    struct gw_queue out;          /* ciphertext (or X.224) waiting for send(2) */
+    struct fe_watch w;
+    struct fe_queue out;          /* ciphertext (or X.224) waiting for send(2) */
     uint32_t events;              /* epoll mask registered */
     bool registered;
     bool eof;                     /* the peer closed its side */
@@ -65,7 +65,7 @@ struct gw_conn {
     struct gw_end front;
     struct gw_end back;
     int tfd;
-    struct gw_watch w_timer;
+    struct fe_watch w_timer;
     enum gw_state state;
     uint64_t start_ms;
 
@@ -77,17 +77,17 @@ struct gw_conn {
     struct cfgref *cfg_ref;       /* the config eng borrows, until it is freed */
 
     credssp_secret *inject;       /* password or token: wiped once the Client Info left */
-    char local_user[GW_USER_MAX];
+    char local_user[FE_ACCOUNT_MAX];
     char *principal;              /* copies for the report (no secrets) */
     char *user;
     char *domain;
 
     uint8_t cc[GW_BACKEND_CC_MAX];   /* xrdp's Connection Confirm */
     size_t cc_len;
-    struct backtls *btls;
+    struct memtls *btls;
 
-    struct gw_queue up;           /* client plaintext not yet framed (secure) */
-    struct gw_queue down;         /* xrdp plaintext not yet framed */
+    struct fe_queue up;           /* client plaintext not yet framed (secure) */
+    struct fe_queue down;         /* xrdp plaintext not yet framed */
     bool up_open;                 /* Client Info forwarded: copy as it comes */
     bool down_open;               /* Connect Response fixed: copy as it comes */
 

@@ -9,7 +9,7 @@
  *           HYBRID_EX / HYBRID, or RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER
  *   TLS     raw TCP bytes -> credssp_engine_feed (CREDSSP_TLS_ENGINE): TLS and
  *           MS-CSSP 3.1.5 inside the engine; its output goes to the socket.
- *           (--tls-only: the baseline handshake of tlsonly.c instead.)
+ *           (--tls-only: the baseline TLS handshake of memtls.c instead.)
  *   PAM     --pam-service: the delegated credential goes to a PAM stack on the
  *           worker pool (pamjob.c) under its own deadline (--pam-timeout);
  *           application data meanwhile is kept for the mcs ending, else
@@ -48,7 +48,7 @@
 #include "pamjob.h"
 #include "report.h"
 #include "steppool.h"
-#include "tlsonly.h"
+#include "memtls.h"
 
 #define READS_PER_EVENT 8
 
@@ -134,18 +134,16 @@ on_readable(struct conn *c)
             dst = c->in + c->in_len;
             cap = sizeof(c->in) - c->in_len;
             if (cap == 0) {
-                adm_strike(&c->adm, server_now_ms());
+                adm_strike(&c->adm, fe_now_ms());
                 conclude(c, credssp_error_name(CREDSSP_E_TOO_LARGE));
                 close_now(c);
                 return;
             }
         }
-        n = recv(c->fd, dst, cap, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        n = fe_recv(c->fd, dst, cap);
+        if (n == 0)
             return;
-        if (n <= 0) {                           /* EOF, or ECONNRESET and friends */
+        if (n < 0) {
             on_eof(c);
             return;
         }
@@ -201,7 +199,7 @@ conn_on_timer(struct conn *c)
         c->rep.ending = "close";                /* our back end is late: not the client's fault */
         conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT));
     } else if (c->state == CS_X224 || c->state == CS_TLS) {
-        adm_strike(&c->adm, server_now_ms());  /* a pre-auth timeout costs the source */
+        adm_strike(&c->adm, fe_now_ms());  /* a pre-auth timeout costs the source */
         if (c->eng != NULL)
             report_fill(&c->rep, credssp_engine_result(c->eng), false);
         c->rep.ending = "close";
@@ -235,7 +233,7 @@ format_peer(const struct sockaddr *sa, socklen_t salen, char *out, size_t cap, c
 
 /* Register an fd with the server's epoll set. */
 static int
-watch_fd(struct conn *c, int fd, struct watch *w, uint32_t events)
+watch_fd(struct conn *c, int fd, struct fe_watch *w, uint32_t events)
 {
     struct epoll_event ev;
 
@@ -259,8 +257,9 @@ conn_new(struct server *srv, int fd, const struct sockaddr *sa, socklen_t salen)
     c->srv = srv;
     c->fd = fd;
     c->tfd = -1;
+    fe_queue_init(&c->out, SERVER_OUTQ_MAX, false);
     c->state = CS_X224;
-    c->start_ms = server_now_ms();
+    c->start_ms = fe_now_ms();
     c->w_sock.kind = WATCH_CONN;
     c->w_sock.ptr = c;
     c->w_timer.kind = WATCH_TIMER;
@@ -361,8 +360,8 @@ conn_free(struct conn *c)
     pam_job_release(c->pam);
     credssp_engine_free(c->eng);
     cfgref_drop(c->cfg_ref);
-    tlsonly_free(c->tls);
-    free(c->out.buf);
+    memtls_free(c->tls);
+    fe_queue_free(&c->out);
     OPENSSL_clear_free(c->app, c->app_cap);
     /* Out of the epoll set before close(2): a helper a PAM module forks
      * (pam_exec) holds copies of our descriptors until its exec, and while

@@ -12,6 +12,7 @@
 
 #include "conn.h"
 #include "mcs.h"
+#include "queue.h"
 #include "report.h"
 #include "steppool.h"
 
@@ -27,21 +28,16 @@ enum conn_state {
     CS_CLOSED    /* done: free after this batch */
 };
 
-/* Bytes queued for the socket. */
-struct outq {
-    uint8_t *buf;
-    size_t len;
-    size_t off;
-    size_t cap;
-};
+/* Most bytes queued for the socket (ciphertext and the X.224 answer: not wiped). */
+#define SERVER_OUTQ_MAX (512u * 1024u)
 
 struct conn {
     struct server *srv;
     struct conn *prev;
     struct conn *next;
-    struct watch w_sock;
-    struct watch w_timer;
-    struct watch w_pam;
+    struct fe_watch w_sock;
+    struct fe_watch w_timer;
+    struct fe_watch w_pam;
     int fd;
     int tfd;
     int pam_efd;                      /* the PAM job's eventfd, -1 if none */
@@ -55,8 +51,8 @@ struct conn {
     struct x224_answer ans;
     credssp_engine *eng;
     struct cfgref *cfg_ref;        /* the config eng borrows, until it is freed */
-    struct tlsonly *tls;
-    struct outq out;
+    struct memtls *tls;
+    struct fe_queue out;      /* bytes for the socket (queue.h) */
     uint8_t *app;                     /* --ending mcs: decrypted bytes after CredSSP (wiped) */
     size_t app_len;
     size_t app_cap;

@@ -17,9 +17,9 @@
 #include "conn_int.h"
 #include "report.h"
 #include "steppool.h"
-#include "tlsonly.h"
+#include "memtls.h"
+#include "util.h"
 
-#define OUTQ_MAX (512u * 1024u)
 #define SMALL_PDU_MAX 512u
 
 /* ------------------------------------------------------------------ */
@@ -45,7 +45,7 @@ arm_timer(struct conn *c, uint64_t ms)
 void
 arm_deadline(struct conn *c)
 {
-    uint64_t now = server_now_ms();
+    uint64_t now = fe_now_ms();
 
     arm_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->srv->opt.timeout_ms, now));
 }
@@ -61,7 +61,7 @@ update_events(struct conn *c)
         return;
     if (!c->peer_eof && !c->in_step)
         want |= EPOLLIN;
-    if (c->out.len > c->out.off)
+    if (fe_queue_pending(&c->out) > 0)
         want |= EPOLLOUT;
     if (want == c->events)
         return;
@@ -74,37 +74,11 @@ update_events(struct conn *c)
         fprintf(stderr, "credssp-server: epoll_ctl: %s\n", strerror(errno));
 }
 
-/* Queue bytes for the socket (capped at OUTQ_MAX pending bytes). */
+/* Queue bytes for the socket (capped at SERVER_OUTQ_MAX pending bytes). */
 static credssp_error
 outq_append(struct conn *c, const uint8_t *data, size_t len)
 {
-    struct outq *q = &c->out;
-    size_t pending = q->len - q->off;
-
-    if (len == 0)
-        return CREDSSP_OK;
-    if (len > OUTQ_MAX || pending > OUTQ_MAX - len)
-        return CREDSSP_E_TOO_LARGE;
-    if (q->off > 0) {                         /* compact */
-        memmove(q->buf, q->buf + q->off, pending);
-        q->len = pending;
-        q->off = 0;
-    }
-    if (q->len + len > q->cap) {
-        size_t cap = q->cap ? q->cap : 4096u;
-        uint8_t *nb;
-
-        while (cap < q->len + len)
-            cap *= 2;
-        nb = realloc(q->buf, cap);
-        if (nb == NULL)
-            return CREDSSP_E_NOMEM;
-        q->buf = nb;
-        q->cap = cap;
-    }
-    memcpy(q->buf + q->len, data, len);
-    q->len += len;
-    return CREDSSP_OK;
+    return fe_queue_append(&c->out, data, len);
 }
 
 /* Emit the report once, with the elapsed time up to this point. */
@@ -117,7 +91,7 @@ conclude(struct conn *c, const char *outcome)
         c->rep.outcome = outcome;
     if (c->rep.outcome == NULL)
         c->rep.outcome = credssp_error_name(CREDSSP_E_INTERNAL);
-    c->rep.elapsed_ms = server_now_ms() - c->start_ms;
+    c->rep.elapsed_ms = fe_now_ms() - c->start_ms;
     report_emit(&c->rep, c->srv->opt.json);
     c->reported = true;
 }
@@ -141,7 +115,7 @@ close_now(struct conn *c)
 void
 after_flush(struct conn *c)
 {
-    if (c->state != CS_FLUSH || c->out.len > c->out.off)
+    if (c->state != CS_FLUSH || fe_queue_pending(&c->out) > 0)
         return;
     if (c->abortive_close || c->peer_eof) {
         close_now(c);
@@ -159,28 +133,15 @@ after_flush(struct conn *c)
 void
 flush(struct conn *c)
 {
-    struct outq *q = &c->out;
+    ssize_t n = c->state != CS_CLOSED ? fe_queue_send(&c->out, c->fd) : 0;
 
-    while (q->len > q->off && c->state != CS_CLOSED) {
-        ssize_t n = send(c->fd, q->buf + q->off, q->len - q->off, MSG_NOSIGNAL);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                break;
-            conclude(c, credssp_error_name(CREDSSP_E_CLOSED));
-            close_now(c);
-            return;
-        }
-        q->off += (size_t)n;
-        if (c->state == CS_TLS)
-            arm_deadline(c);                    /* the client's next round starts now */
+    if (n < 0) {
+        conclude(c, credssp_error_name(CREDSSP_E_CLOSED));
+        close_now(c);
+        return;
     }
-    if (q->off == q->len) {
-        q->off = 0;
-        q->len = 0;
-    }
+    if (n > 0 && c->state == CS_TLS)
+        arm_deadline(c);                        /* the client's next round starts now */
     after_flush(c);
 }
 
@@ -262,17 +223,11 @@ drain_engine(struct conn *c)
     return CREDSSP_OK;
 }
 
-/*
- * Move the engine's output to the socket queue; returns its status.  feed()
- * has handled all input, so draining the output needs no feed to go on.
- */
-static credssp_status
-pump_engine(struct conn *c, credssp_error *err_out)
+/* drain_engine for fe_pump_engine. */
+static credssp_error
+drain_conn(void *c)
 {
-    *err_out = drain_engine(c);
-    if (*err_out != CREDSSP_OK)
-        return CREDSSP_FAILED;
-    return credssp_engine_status(c->eng);
+    return drain_engine(c);
 }
 
 /*
@@ -288,7 +243,7 @@ start_step(struct conn *c)
     flush(c);
     if (c->state != CS_TLS)
         return;
-    if (!step_pool_start(srv->steps, &c->step, c->eng, c, server_now_ms(),
+    if (!step_pool_start(srv->steps, &c->step, c->eng, c, fe_now_ms(),
                          c->start_ms + srv->opt.timeout_ms, srv->opt.admit.step_ms)) {
         c->rep.ending = "close";
         conclude(c, "overload");
@@ -306,7 +261,7 @@ engine_status(struct conn *c, credssp_status st)
 {
     credssp_error err = CREDSSP_OK;
 
-    st = pump_engine(c, &err);
+    st = fe_pump_engine(c->eng, drain_conn, c, &err);
     if (st & CREDSSP_WANT_STEP) {
         start_step(c);
         return;
@@ -331,7 +286,7 @@ drain_tls(struct conn *c)
     size_t n;
     credssp_error ret = CREDSSP_OK;
 
-    while (ret == CREDSSP_OK && (n = tlsonly_drain(c->tls, buf, sizeof(buf))) > 0)
+    while (ret == CREDSSP_OK && (n = memtls_drain(c->tls, buf, sizeof(buf))) > 0)
         ret = outq_append(c, buf, n);
     return ret;
 }
@@ -341,10 +296,12 @@ static void
 tls_input(struct conn *c, const uint8_t *data, size_t len)
 {
     bool done = false;
-    credssp_error ret = tlsonly_feed(c->tls, data, len, &done);
+    credssp_error ret = memtls_feed(c->tls, data, len);
 
+    if (ret == CREDSSP_OK)
+        ret = memtls_handshake(c->tls, &done);
     if (ret == CREDSSP_OK && done)
-        tlsonly_shutdown(c->tls);
+        memtls_shutdown(c->tls);
     if (ret == CREDSSP_OK)
         ret = drain_tls(c);
     else
@@ -369,7 +326,7 @@ start_security(struct conn *c)
     credssp_error ret;
 
     if (c->srv->opt.tls_only)
-        return tlsonly_new(c->srv->ssl_ctx, &c->tls);
+        return memtls_new(c->srv->ssl_ctx, true, &c->tls);
     c->cfg_ref = cfgref_take(c->srv->cfg_ref);
     ret = credssp_engine_new(cfgref_config(c->cfg_ref), CREDSSP_TLS_ENGINE, &c->eng);
     if (ret != CREDSSP_OK)
@@ -398,14 +355,12 @@ void
 x224_input(struct conn *c)
 {
     size_t flen = 0;
-    credssp_error ret = x224_tpkt_frame_len(c->in, c->in_len, sizeof(c->in), &flen);
+    credssp_error ret = x224_take_cr(c->in, c->in_len, sizeof(c->in), &flen, &c->cr);
 
-    if (ret == CREDSSP_E_TRUNCATED || (ret == CREDSSP_OK && c->in_len < flen))
+    if (ret == CREDSSP_OK && flen == 0)
         return;                                 /* wait for the rest */
-    if (ret == CREDSSP_OK)
-        ret = x224_parse_cr(c->in, flen, &c->cr);
     if (ret != CREDSSP_OK) {
-        adm_strike(&c->adm, server_now_ms());  /* not RDP: costs the source */
+        adm_strike(&c->adm, fe_now_ms());  /* not RDP: costs the source */
         c->rep.ending = "close";
         conclude(c, credssp_error_name(ret));  /* not RDP: no answer */
         close_now(c);

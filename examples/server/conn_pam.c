@@ -11,6 +11,7 @@
 
 #include <openssl/crypto.h>
 
+#include "account.h"
 #include "conn_int.h"
 #include "pamjob.h"
 #include "report.h"
@@ -42,27 +43,19 @@ share_user(const credssp_result *r)
 
 /*
  * The local account PAM should log in (pam_user_fn: on a PAM worker, as NSS
- * may block).  With --ad (arg: the domain settings): the authenticated
- * identity mapped and resolved by acceptor/keys/account_map.c (the name as
- * NSS spells it; NULL when it names another domain or no account).
- * Otherwise: local name (gss_localname), else the share name.
+ * may block): the one mapping of both front ends (examples/common/account.c;
+ * with --ad, arg is the domain settings and the name is as NSS spells it).
+ * NULL when there is none.
  */
 static char *
 pam_user(const void *arg, const credssp_result *r)
 {
-    struct cssp_account acct;
-    char local[CREDSSP_LOCAL_NAME_MAX];
-    const char *u = NULL;
+    char local[FE_ACCOUNT_NAME_MAX];
+    const struct fe_account_rules rules = { arg, NULL, 0, false };
+    const char *why = NULL;
 
-    if (arg != NULL)
-        return ado_local_account(arg, credssp_result_principal(r), &acct) == CREDSSP_OK
-                   ? strdup(acct.local)
-                   : NULL;
-    if (credssp_result_local_name(r, local, sizeof(local)) == CREDSSP_OK)
-        u = local;
-    if (u == NULL || u[0] == '\0')
-        u = share_user(r);
-    return u != NULL ? strdup(u) : NULL;
+    return fe_map_account(&rules, r, local, sizeof(local), &why) == CREDSSP_OK ? strdup(local)
+                                                                             : NULL;
 }
 
 /*

@@ -1,138 +1,27 @@
 /*
- * loop.c - epoll loop of credssp-server.
- *
- * One thread, nonblocking sockets, level-triggered epoll(7).  Events carry a
- * struct watch (server.h) naming what became ready: the listening socket, the
- * signalfd (SIGTERM / SIGINT: clean shutdown; SIGHUP: reload), a connection
- * socket or a connection's deadline timerfd.  Connections closed while handling a batch
- * are freed after the batch, so no event of the same batch can reach freed
- * memory.  Admission control (admission.c) accepts, refuses or displaces;
- * the listener never leaves the epoll set for lack of room; at
- * --connections N it is closed for good.  --workers N forks N - 1 more
- * processes that serve the same listening socket, each with its own loop.
- * The wire protocols live in conn.c and x224.c (MS-RDPBCGR 2.2.1.1 /
- * 2.2.1.2, T.123 TPKT).  Engine steps that may block run on the step pool
- * (steppool.c), created after the fork so that every process has its own
- * threads; its eventfd hands finished steps back to this loop.
+ * loop.c - credssp-server's side of the shared event loop
+ * (examples/common/evloop.c): its connections (conn.c; MS-RDPBCGR 2.2.1.1 /
+ * 2.2.1.2, T.123 TPKT in x224.c), the PAM workers' eventfds, and --workers:
+ * N - 1 more processes that serve the same listening socket, each with its
+ * own loop, admission state and step pool (made after the fork, so that every
+ * process has its own threads).
  */
 #include <errno.h>
-#include <limits.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "conn.h"
-#include "frontend.h"
+#include "evloop.h"
 #include "loop.h"
-#include "steppool.h"
 
-#define MAX_EVENTS 64
-
-struct listener {
-    int fd;
-    bool open;       /* still accepting at all */
-    bool paused;     /* not (yet) in the epoll set */
-    struct watch w;
-};
-
-/* Open the listening socket (frontend.c; messages prefixed like ours). */
-int
-loop_listen(const char *spec, int *fd_out, unsigned *port_out)
-{
-    return frontend_listen("credssp-server", spec, fd_out, port_out);
-}
-
-/* Add or remove the listening socket from the epoll set. */
-static void
-listener_watch(struct server *srv, struct listener *l, bool on)
-{
-    struct epoll_event ev;
-
-    memset(&ev, 0, sizeof(ev));
-    ev.events = EPOLLIN | EPOLLEXCLUSIVE;    /* --workers: wake one process */
-    ev.data.ptr = &l->w;
-    if (epoll_ctl(srv->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->fd, &ev) != 0)
-        fprintf(stderr, "credssp-server: epoll_ctl(listen): %s\n", strerror(errno));
-    l->paused = !on;
-}
-
-/* Stop accepting for good. */
-static void
-listener_close(struct server *srv, struct listener *l)
-{
-    if (!l->open)
-        return;
-    if (!l->paused)
-        listener_watch(srv, l, false);
-    (void)close(l->fd);
-    l->fd = -1;
-    l->open = false;
-}
-
-/* --connections N reached (no more accepts). */
-static bool
-limit_reached(const struct server *srv)
-{
-    return srv->opt.connections > 0 && srv->accepted >= srv->opt.connections;
-}
-
-/* admission.c hands over an admitted socket. */
-static void
-on_accept(void *ctx, int fd, const struct sockaddr *sa, socklen_t salen)
-{
-    struct server *srv = ctx;
-
-    srv->accepted++;
-    (void)conn_new(srv, fd, sa, salen);
-}
-
-/* admission.c displaces a pre-auth connection. */
-static void
-on_drop(void *owner, const char *outcome)
-{
-    conn_abort(owner, outcome);
-}
-
-/* Accept what admission control lets in (it never pauses the listener). */
-static void
-accept_some(struct server *srv, struct listener *l)
-{
-    unsigned long room = ULONG_MAX;
-
-    if (!l->open)
-        return;
-    if (srv->opt.connections > 0)
-        room = srv->opt.connections - srv->accepted;
-    (void)adm_accept(&srv->adm, l->fd, room, server_now_ms());
-    if (limit_reached(srv))
-        listener_close(srv, l);
-}
-
-/* Free the connections that closed during this batch. */
-static void
-reap(struct server *srv)
-{
-    struct conn *c = srv->conns;
-
-    while (c != NULL) {
-        struct conn *next = conn_next(c);
-
-        if (conn_is_closed(c)) {
-            conn_free(c);
-            srv->finished++;
-        }
-        c = next;
-    }
-}
+/* The --workers processes this one started (none in a worker). */
+static pid_t kids[SERVER_MAX_WORKERS];
+static unsigned n_kids;
 
 /*
  * --workers N: fork N - 1 more processes that serve the same listening
@@ -143,9 +32,9 @@ reap(struct server *srv)
  * threads do not survive fork); the step pool starts after this anyway.
  */
 static void
-spawn_workers(credssp_config *cfg, unsigned workers, pid_t *kids, unsigned *n_kids)
+spawn_workers(credssp_config *cfg, unsigned workers)
 {
-    *n_kids = 0;
+    n_kids = 0;
     if (workers > 1)
         (void)setvbuf(stdout, NULL, _IOLBF, 0);   /* whole report lines per write */
     for (unsigned i = 1; i < workers && i <= SERVER_MAX_WORKERS; i++) {
@@ -156,7 +45,7 @@ spawn_workers(credssp_config *cfg, unsigned workers, pid_t *kids, unsigned *n_ki
             /* a worker ends with its parent, even one that was killed */
             if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
                 (void)raise(SIGTERM);
-            *n_kids = 0;
+            n_kids = 0;
             if (cfg != NULL && credssp_config_after_fork(cfg) != CREDSSP_OK)
                 fprintf(stderr, "credssp-server: worker %u: no key index watcher\n", i);
             return;
@@ -165,13 +54,13 @@ spawn_workers(credssp_config *cfg, unsigned workers, pid_t *kids, unsigned *n_ki
             fprintf(stderr, "credssp-server: fork: %s\n", strerror(errno));
             return;
         }
-        kids[(*n_kids)++] = p;
+        kids[n_kids++] = p;
     }
 }
 
 /* Stop the extra workers (by PID) and wait for them. */
 static void
-stop_workers(const pid_t *kids, unsigned n_kids)
+stop_workers(void)
 {
     for (unsigned i = 0; i < n_kids; i++)
         (void)kill(kids[i], SIGTERM);
@@ -180,156 +69,95 @@ stop_workers(const pid_t *kids, unsigned n_kids)
             ;
 }
 
-/* Start the step pool and watch its eventfd (CredSSP modes only). */
-static int
-steps_start(struct server *srv, struct watch *w)
+/* The loop's view of the server's connections. */
+static void
+on_conn_new(void *srv, int fd, const struct sockaddr *sa, socklen_t salen)
 {
-    struct epoll_event ev;
-
-    if (srv->cfg == NULL || srv->opt.tls_only || srv->opt.step_threads == 0)
-        return 0;
-    if (step_pool_new(srv->opt.step_threads, STEP_POOL_QUEUE, &srv->steps) != 0) {
-        fprintf(stderr, "credssp-server: cannot start the step pool\n");
-        return -1;
-    }
-    memset(&ev, 0, sizeof(ev));
-    ev.events = EPOLLIN;
-    ev.data.ptr = w;
-    return epoll_ctl(srv->epfd, EPOLL_CTL_ADD, step_pool_fd(srv->steps), &ev);
+    (void)conn_new(srv, fd, sa, salen);
 }
 
-/* Hand finished steps back to their connections. */
 static void
-steps_collect(struct server *srv)
+on_conn_abort(void *c, const char *outcome)
 {
-    struct step_job *j = step_pool_collect(srv->steps);
-
-    while (j != NULL) {
-        struct step_job *next = j->next;
-
-        conn_on_step(j->owner);
-        j = next;
-    }
+    conn_abort(c, outcome);
 }
 
-/* SIGTERM / SIGINT: stop accepting, end every connection now. */
 static void
-shutdown_all(struct server *srv, struct listener *l)
+on_conn_step(void *c)
 {
-    listener_close(srv, l);
-    for (struct conn *c = srv->conns; c != NULL; c = conn_next(c))
-        conn_abort(c, "shutdown");
+    conn_on_step(c);
 }
 
-/* SIGHUP: reload here and in the --workers processes; else shut down. */
+/* FE_SWEEP_*: free the closed, abort each, or both (evloop.h). */
 static void
-on_signals(struct server *srv, struct listener *l, int sfd, const pid_t *kids, unsigned n_kids)
+sweep(void *prog, enum fe_sweep how)
 {
-    struct signalfd_siginfo si;
+    struct server *srv = prog;
+    struct conn *next;
 
-    while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-        if (si.ssi_signo == SIGHUP) {
-            for (unsigned i = 0; i < n_kids; i++)
-                (void)kill(kids[i], SIGHUP);
-            (void)server_reload(srv);
-            continue;
+    for (struct conn *c = srv->conns; c != NULL; c = next) {
+        next = conn_next(c);
+        if (how != FE_SWEEP_CLOSED)
+            conn_abort(c, "shutdown");
+        if (how == FE_SWEEP_ALL || (how == FE_SWEEP_CLOSED && conn_is_closed(c))) {
+            conn_free(c);
+            srv->finished++;
         }
-        fprintf(stderr, "credssp-server: signal %u, shutting down\n", si.ssi_signo);
-        shutdown_all(srv, l);
     }
 }
+
+/* SIGHUP: reload here and in the --workers processes. */
+static void
+reload(void *srv)
+{
+    for (unsigned i = 0; i < n_kids; i++)
+        (void)kill(kids[i], SIGHUP);
+    (void)server_reload(srv);
+}
+
+/* A connection's socket, timer or PAM worker. */
+static void
+on_event(void *srv, const struct fe_watch *w, uint32_t events)
+{
+    (void)srv;
+    switch (w->kind) {
+    case WATCH_CONN:
+        conn_on_io(w->ptr, events);
+        break;
+    case WATCH_TIMER:
+        conn_on_timer(w->ptr);
+        break;
+    case WATCH_PAM:
+        conn_on_pam(w->ptr);
+        break;
+    }
+}
+
+static const struct fe_loop_ops server_ops = {
+    .conn_new = on_conn_new,
+    .conn_abort = on_conn_abort,
+    .conn_on_step = on_conn_step,
+    .on_event = on_event,
+    .sweep = sweep,
+    .reload = reload,
+};
 
 /* Serve. */
 int
 loop_run(struct server *srv, int listen_fd)
 {
-    struct listener l = { .fd = listen_fd, .open = true, .paused = true,
-                          .w = { WATCH_LISTEN, NULL } };
-    struct watch wsig = { WATCH_SIGNAL, NULL };
-    struct watch wstep = { WATCH_STEP, NULL };
-    struct epoll_event ev, evs[MAX_EVENTS];
-    sigset_t mask;
-    pid_t kids[SERVER_MAX_WORKERS];
-    unsigned n_kids = 0;
-    int sfd = -1, status = 1;
+    const struct server_opts *o = &srv->opt;
+    struct fe_loop lp = {
+        .name = "credssp-server", .prog = srv, .ops = &server_ops,
+        .epfd = &srv->epfd, .adm = &srv->adm, .admit = &o->admit, .steps = &srv->steps,
+        /* the step pool serves CredSSP modes only */
+        .step_threads = srv->cfg == NULL || o->tls_only ? 0 : o->step_threads,
+        .active = &srv->active, .accepted = &srv->accepted, .connections = o->connections,
+    };
+    int status;
 
-    l.w.ptr = &l;
-    spawn_workers(srv->cfg, srv->opt.workers, kids, &n_kids);
-    if (adm_init(&srv->adm, &srv->opt.admit, "credssp-server", srv, on_accept, on_drop) != 0)
-        goto cleanup;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGHUP);
-    if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0)
-        goto cleanup;
-    (void)signal(SIGPIPE, SIG_IGN);
-    sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-    srv->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (sfd < 0 || srv->epfd < 0) {
-        fprintf(stderr, "credssp-server: signalfd/epoll: %s\n", strerror(errno));
-        goto cleanup;
-    }
-    memset(&ev, 0, sizeof(ev));
-    ev.events = EPOLLIN;
-    ev.data.ptr = &wsig;
-    if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, sfd, &ev) != 0 || steps_start(srv, &wstep) != 0)
-        goto cleanup;
-    listener_watch(srv, &l, true);
-    if (limit_reached(srv))
-        listener_close(srv, &l);
-
-    while (l.open || srv->active > 0) {
-        int n = epoll_wait(srv->epfd, evs, MAX_EVENTS, -1);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            fprintf(stderr, "credssp-server: epoll_wait: %s\n", strerror(errno));
-            goto cleanup;
-        }
-        for (int i = 0; i < n; i++) {
-            struct watch *w = evs[i].data.ptr;
-
-            switch (w->kind) {
-            case WATCH_LISTEN:
-                accept_some(srv, &l);
-                break;
-            case WATCH_SIGNAL:
-                on_signals(srv, &l, sfd, kids, n_kids);
-                break;
-            case WATCH_CONN:
-                conn_on_io(w->ptr, evs[i].events);
-                break;
-            case WATCH_TIMER:
-                conn_on_timer(w->ptr);
-                break;
-            case WATCH_PAM:
-                conn_on_pam(w->ptr);
-                break;
-            case WATCH_STEP:
-                steps_collect(srv);
-                break;
-            }
-        }
-        reap(srv);
-    }
-    status = 0;
-cleanup:
-    listener_close(srv, &l);
-    step_pool_free(srv->steps);                 /* every engine is ours again */
-    srv->steps = NULL;
-    while (srv->conns != NULL) {
-        conn_abort(srv->conns, "shutdown");
-        conn_free(srv->conns);
-    }
-    if (sfd >= 0)
-        (void)close(sfd);
-    if (srv->epfd >= 0)
-        (void)close(srv->epfd);
-    srv->epfd = -1;
-    adm_fini(&srv->adm);
-    stop_workers(kids, n_kids);
-    (void)fflush(stdout);
+    spawn_workers(srv->cfg, o->workers);
+    status = fe_loop_run(&lp, listen_fd);
+    stop_workers();
     return status;
 }

@@ -1,8 +1,7 @@
 /*
- * loop.h - the single-threaded epoll loop of credssp-server: listening
- * socket, signalfd for SIGTERM / SIGINT (shutdown) and SIGHUP (reload,
- * forwarded to the --workers processes), one socket + one timerfd per
- * connection (conn.c), a cap on concurrent connections.
+ * loop.h - credssp-server on the shared event loop (examples/common/
+ * evloop.h): one socket, one timerfd and a PAM eventfd per connection
+ * (conn.c); SIGHUP is forwarded to the --workers processes.
  */
 #ifndef CSSP_EXAMPLE_LOOP_H
 #define CSSP_EXAMPLE_LOOP_H
@@ -10,12 +9,6 @@
 #include <stddef.h>
 
 #include "server.h"
-
-/*
- * Open a nonblocking listening TCP socket for "HOST:PORT" or "[V6]:PORT"
- * (PORT 0 = any free port).  *fd_out and the bound port on success; 0 or -1.
- */
-int loop_listen(const char *spec, int *fd_out, unsigned *port_out);
 
 /*
  * Serve until --connections connections are finished or a SIGTERM / SIGINT

@@ -21,10 +21,8 @@
 #include "loop.h"
 #include "steppool.h"
 #include "frontend.h"
-#include "keytab_check.h"
 #include "report.h"
 #include "server.h"
-#include "winbind_probe.h"
 
 enum {
     OPT_RA = 0x100,
@@ -86,16 +84,6 @@ static const char *const ending_names[] = {
     [ENDING_CLOSE] = "close",
     [ENDING_MCS] = "mcs",
 };
-
-/* Monotonic milliseconds (CLOCK_MONOTONIC, like the engine deadline). */
-uint64_t
-server_now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Name of an ending. */
 const char *
@@ -175,13 +163,6 @@ usage(FILE *f)
     adm_usage(f);
 }
 
-/* Parse a decimal number in [lo, hi]; 0 on success. */
-static int
-parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-    return adm_parse_ulong(s, lo, hi, out);   /* admission_opts.c */
-}
-
 /* One of the --pam-* pool options; 0 ok, -1 error (reported). */
 static int
 parse_pam_opt(int ch, const char *arg, struct server_opts *opt)
@@ -201,7 +182,7 @@ parse_pam_opt(int ch, const char *arg, struct server_opts *opt)
 
     while (lim[i].ch != ch)
         i++;
-    if (parse_ulong(arg, lim[i].lo, lim[i].hi, &v) != 0) {
+    if (fe_parse_ulong(arg, lim[i].lo, lim[i].hi, &v) != 0) {
         fprintf(stderr, "credssp-server: %s wants %lu..%lu\n", lim[i].name, lim[i].lo,
                 lim[i].hi);
         return -1;
@@ -263,21 +244,21 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             break;
         case OPT_PORT_FILE: opt->port_file = optarg; break;
         case 'V':
-            if (parse_ulong(optarg, 2, 6, &v) != 0) {
+            if (fe_parse_ulong(optarg, 2, 6, &v) != 0) {
                 fprintf(stderr, "credssp-server: --min-version wants 2..6\n");
                 return -1;
             }
             opt->min_version = (int)v;
             break;
         case 'N':
-            if (parse_ulong(optarg, 0, 1000000000ul, &v) != 0) {
+            if (fe_parse_ulong(optarg, 0, 1000000000ul, &v) != 0) {
                 fprintf(stderr, "credssp-server: --connections wants a number\n");
                 return -1;
             }
             opt->connections = v;
             break;
         case 'T':
-            if (parse_ulong(optarg, 1, SERVER_MAX_TIMEOUT_MS, &v) != 0) {
+            if (fe_parse_ulong(optarg, 1, SERVER_MAX_TIMEOUT_MS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --timeout wants 1..%u ms\n",
                         SERVER_MAX_TIMEOUT_MS);
                 return -1;
@@ -292,7 +273,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
                 return -1;
             break;
         case OPT_MAXC:
-            if (parse_ulong(optarg, 1, 4096, &v) != 0) {
+            if (fe_parse_ulong(optarg, 1, 4096, &v) != 0) {
                 fprintf(stderr, "credssp-server: --max-concurrent wants 1..4096\n");
                 return -1;
             }
@@ -311,7 +292,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             break;
         }
         case OPT_STEP_THREADS:
-            if (parse_ulong(optarg, 0, STEP_POOL_MAX_THREADS, &v) != 0) {
+            if (fe_parse_ulong(optarg, 0, STEP_POOL_MAX_THREADS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --step-threads wants 0..%u\n",
                         STEP_POOL_MAX_THREADS);
                 return -1;
@@ -319,7 +300,7 @@ parse_args(int argc, char **argv, struct server_opts *opt)
             opt->step_threads = (unsigned)v;
             break;
         case OPT_WORKERS:
-            if (parse_ulong(optarg, 1, SERVER_MAX_WORKERS, &v) != 0) {
+            if (fe_parse_ulong(optarg, 1, SERVER_MAX_WORKERS, &v) != 0) {
                 fprintf(stderr, "credssp-server: --workers wants 1..%u\n", SERVER_MAX_WORKERS);
                 return -1;
             }
@@ -386,9 +367,9 @@ choose_ntlm_source(const struct server_opts *o)
         return 0;
     }
     report_set_ntlm_source("winbind");
-    if (cssp_winbind_probe(NULL, why, sizeof(why)) == CREDSSP_OK) {
+    if (credssp_winbind_probe(NULL, why, sizeof(why)) == CREDSSP_OK) {
         fprintf(stderr, "credssp-server: NTLM: pass-through to winbindd (%s)\n",
-                WINBIND_PIPE_PATH);
+                CREDSSP_WINBIND_PIPE);
         return 0;
     }
     if (o->ntlm_passthrough) {
@@ -408,7 +389,7 @@ check_keytab(const struct server_opts *o)
 
     if (o->tls_only || o->keytab == NULL)
         return;
-    if (cssp_keytab_check(o->keytab, why, sizeof(why)) != CREDSSP_OK)
+    if (credssp_keytab_check(o->keytab, why, sizeof(why)) != CREDSSP_OK)
         fprintf(stderr, "credssp-server: warning: %s\n", why);
 }
 
@@ -453,86 +434,97 @@ server_reload(struct server *srv)
     return rc;
 }
 
-int
-main(int argc, char **argv)
+/* Everything main does once srv is zeroed; main frees what outlives it. */
+static int
+serve(struct server *srv, int argc, char **argv)
 {
-    struct server srv;
     credssp_error ret;
     unsigned port = 0;
     int lfd = -1, rc;
 
-    memset(&srv, 0, sizeof(srv));
-    srv.epfd = -1;
+    srv->epfd = -1;
     frontend_block_sighup();                    /* loop.c reads it from its signalfd */
     if (conffile_apply("credssp-server", long_opts, check_args, &argc, &argv) != 0)
         return 2;
-    rc = parse_args(argc, argv, &srv.opt);
+    rc = parse_args(argc, argv, &srv->opt);
     if (rc != 0) {
         usage(rc > 0 ? stdout : stderr);
         return rc > 0 ? 0 : 2;
     }
-    srv.policy.allow_hybrid_ex = srv.opt.hybrid_ex;
-    srv.policy.allow_ssl = srv.opt.tls_only;
-    srv.policy.allow_restricted_admin = srv.opt.allow_restricted_admin;
-    srv.policy.allow_remote_guard = srv.opt.allow_remote_guard;
+    srv->policy.allow_hybrid_ex = srv->opt.hybrid_ex;
+    srv->policy.allow_ssl = srv->opt.tls_only;
+    srv->policy.allow_restricted_admin = srv->opt.allow_restricted_admin;
+    srv->policy.allow_remote_guard = srv->opt.allow_remote_guard;
 
-    if (choose_ntlm_source(&srv.opt) != 0)
+    if (choose_ntlm_source(&srv->opt) != 0)
         return 1;
-    ado_report(&srv.opt.ad, "credssp-server");
-    check_keytab(&srv.opt);
-    ret = cert_make_ssl_ctx(srv.opt.cert_file, srv.opt.key_file, &srv.ssl_ctx);
+    ado_report(&srv->opt.ad, "credssp-server");
+    check_keytab(&srv->opt);
+    ret = cert_make_ssl_ctx(srv->opt.cert_file, srv->opt.key_file, &srv->ssl_ctx);
     if (ret != CREDSSP_OK) {
         fprintf(stderr, "credssp-server: TLS set-up: %s\n", credssp_strerror(ret));
         return 1;
     }
-    if (!srv.opt.tls_only) {
-        ret = make_config(&srv);
+    if (!srv->opt.tls_only) {
+        ret = make_config(srv);
         if (ret != CREDSSP_OK) {
             fprintf(stderr, "credssp-server: acceptor set-up: %s (%s)\n",
                     credssp_strerror(ret), credssp_error_name(ret));
-            SSL_CTX_free(srv.ssl_ctx);
+            SSL_CTX_free(srv->ssl_ctx);
             return 1;
         }
-        srv.cfg_ref = cfgref_new(srv.cfg);
-        if (srv.cfg_ref == NULL) {
-            credssp_config_free(srv.cfg);
-            SSL_CTX_free(srv.ssl_ctx);
+        srv->cfg_ref = cfgref_new(srv->cfg);
+        if (srv->cfg_ref == NULL) {
+            credssp_config_free(srv->cfg);
+            SSL_CTX_free(srv->ssl_ctx);
             return 1;
         }
     }
-    if (loop_listen(srv.opt.listen, &lfd, &port) != 0) {
-        cfgref_drop(srv.cfg_ref);
-        SSL_CTX_free(srv.ssl_ctx);
+    if (frontend_listen("credssp-server", srv->opt.listen, &lfd, &port) != 0) {
+        cfgref_drop(srv->cfg_ref);
+        SSL_CTX_free(srv->ssl_ctx);
         return 1;
     }
-    fprintf(stderr, "credssp-server: listening on %s (port %u)%s\n", srv.opt.listen, port,
-            srv.opt.tls_only ? ", TLS-only baseline" : "");
-    if (srv.opt.port_file != NULL && frontend_write_port_file(srv.opt.port_file, port) != 0) {
-        fprintf(stderr, "credssp-server: cannot write %s: %s\n", srv.opt.port_file,
+    fprintf(stderr, "credssp-server: listening on %s (port %u)%s\n", srv->opt.listen, port,
+            srv->opt.tls_only ? ", TLS-only baseline" : "");
+    if (srv->opt.port_file != NULL && frontend_write_port_file(srv->opt.port_file, port) != 0) {
+        fprintf(stderr, "credssp-server: cannot write %s: %s\n", srv->opt.port_file,
                 strerror(errno));
         (void)close(lfd);
-        cfgref_drop(srv.cfg_ref);
-        SSL_CTX_free(srv.ssl_ctx);
+        cfgref_drop(srv->cfg_ref);
+        SSL_CTX_free(srv->ssl_ctx);
         return 1;
     }
-    if (srv.opt.pam_service != NULL &&
-        pam_pool_start(srv.opt.pam_workers, srv.opt.pam_queue, srv.opt.pam_per_user) !=
+    if (srv->opt.pam_service != NULL &&
+        pam_pool_start(srv->opt.pam_workers, srv->opt.pam_queue, srv->opt.pam_per_user) !=
             CREDSSP_OK) {
         fprintf(stderr, "credssp-server: cannot start the PAM workers\n");
         (void)close(lfd);
-        cfgref_drop(srv.cfg_ref);
-        SSL_CTX_free(srv.ssl_ctx);
+        cfgref_drop(srv->cfg_ref);
+        SSL_CTX_free(srv->ssl_ctx);
         return 1;
     }
-    rc = loop_run(&srv, lfd);
-    if (srv.opt.pam_service != NULL) {
+    rc = loop_run(srv, lfd);
+    if (srv->opt.pam_service != NULL) {
         unsigned hung = pam_pool_stop(SERVER_PAM_STOP_GRACE_MS);
 
         if (hung > 0)
             fprintf(stderr, "credssp-server: %u PAM worker(s) still inside a module at exit\n",
                     hung);
     }
-    cfgref_drop(srv.cfg_ref);
-    SSL_CTX_free(srv.ssl_ctx);
+    cfgref_drop(srv->cfg_ref);
+    SSL_CTX_free(srv->ssl_ctx);
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct server srv;
+    int rc;
+
+    memset(&srv, 0, sizeof(srv));
+    rc = serve(&srv, argc, argv);
+    ado_free(&srv.opt.ad);                      /* --ad: the domain settings */
     return rc;
 }

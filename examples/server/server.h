@@ -22,7 +22,9 @@
 #include "ad_opts.h"
 #include "admission.h"
 #include "cfgref.h"
+#include "evloop.h"
 #include "credssp.h"
+#include "util.h"
 #include "x224.h"
 
 #define SERVER_DEFAULT_LISTEN "127.0.0.1:3389"
@@ -97,15 +99,8 @@ struct server {
 };
 
 /* What an epoll event points at. */
-enum watch_kind { WATCH_LISTEN, WATCH_SIGNAL, WATCH_CONN, WATCH_TIMER, WATCH_PAM, WATCH_STEP };
+enum watch_kind { WATCH_CONN = FE_WATCH_OWN, WATCH_TIMER, WATCH_PAM };
 
-struct watch {
-    enum watch_kind kind;
-    void *ptr;
-};
-
-/* Milliseconds on CLOCK_MONOTONIC (the clock the engine deadline uses). */
-uint64_t server_now_ms(void);
 /* Name of an ending for reports and --help. */
 const char *server_ending_name(enum server_ending e);
 /*

@@ -334,7 +334,7 @@ if [ "$profile" = 1 ]; then
         echo "profile: perf is not usable here, skipped"
     else
         echo "Profile (perf cpu-clock, inclusive share of server CPU):"
-        profile_one tls "$tls_pid" "$tls_port" tlsonly_feed EVP_DigestSignFinal \
+        profile_one tls "$tls_pid" "$tls_port" memtls_handshake EVP_DigestSignFinal \
             EVP_PKEY_generate report_emit conn_free entry_SYSCALL_64_after_hwframe
         profile_one cssp "$cssp_pid" "$cssp_port" cssp_tls_handshake EVP_DigestSignFinal \
             EVP_PKEY_generate cssp_engine_handle cssp_gss_accept gss_accept_sec_context \

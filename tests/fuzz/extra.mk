@@ -8,9 +8,9 @@ FUZZ_TARGETS += $(EXTRA_FUZZ_TARGETS)
 EXTRA_FUZZ_LDADD = libcredssp_core.la $(OPENSSL_LIBS) $(GSSAPI_LIBS) $(KEYUTILS_LIBS) $(PAM_LIBS)
 
 tests_fuzz_fuzz_rdp_SOURCES = tests/fuzz/fuzz_rdp.c \
-	examples/server/x224.c examples/server/mcs.c \
+	examples/common/x224.c examples/common/mcs.c \
 	examples/gateway/infopdu.c examples/gateway/mcsfix.c
-tests_fuzz_fuzz_rdp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/server \
+tests_fuzz_fuzz_rdp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/common \
 	-I$(top_srcdir)/examples/gateway
 tests_fuzz_fuzz_rdp_LDADD = $(EXTRA_FUZZ_LDADD)
 tests_fuzz_fuzz_rdp_LDFLAGS = -fsanitize=fuzzer

@@ -1,8 +1,8 @@
 /*
  * fuzz_rdp.c - libFuzzer target for the RDP-side parsers of the examples:
  * TPKT framing and the X.224 Connection Request with RDP_NEG_REQ
- * (MS-RDPBCGR 2.2.1.1, examples/server/x224.c), the MCS PDUs the server
- * answers (T.125 / MS-RDPBCGR 2.2.1.3-2.2.1.8, examples/server/mcs.c), and
+ * (MS-RDPBCGR 2.2.1.1, examples/common/x224.c), the MCS PDUs the server
+ * answers (T.125 / MS-RDPBCGR 2.2.1.3-2.2.1.8, examples/common/mcs.c), and
  * the gateway's rewriters of the Client Info PDU (MS-RDPBCGR 2.2.1.11,
  * examples/gateway/infopdu.c) and the MCS Connect Response
  * (examples/gateway/mcsfix.c).  Every input goes to every parser; a

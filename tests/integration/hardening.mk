@@ -13,14 +13,3 @@ HARDENING_TESTS = \
 dist_check_SCRIPTS += $(HARDENING_TESTS) tests/integration/memscan.py
 TESTS += $(HARDENING_TESTS)
 
-# test_gw_queue: the gateway's secure queue (client plaintext up to the
-# Client Info PDU) leaves no copy when it grows, compacts, drops or frees
-# (heap scan; skipped under ASan).
-check_PROGRAMS += tests/unit/examples/test_gw_queue
-TESTS += tests/unit/examples/test_gw_queue
-tests_unit_examples_test_gw_queue_SOURCES = tests/unit/examples/test_gw_queue.c \
-	examples/gateway/queue.c tests/unit/heapscan.c tests/unit/heapscan.h
-tests_unit_examples_test_gw_queue_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/gateway \
-	-I$(top_srcdir)/tests/unit
-tests_unit_examples_test_gw_queue_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_examples_test_gw_queue_LDADD = $(UNIT_LDADD)

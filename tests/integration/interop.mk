@@ -1,7 +1,8 @@
 # tests/integration/interop.mk: credssp-server tests with real clients (owner: server).
 # xfreerdp 2.11, impacket rdp_check, rdesktop 1.9 and a SPNEGO client
 # (python3-gssapi) against examples/credssp-server; server_basics.sh covers
-# the X.224 / TLS-only / deadline / JSON paths without a real client.
+# the X.224 / TLS-only / deadline / JSON paths without a real client;
+# minimal_server.sh runs examples/minimal/minimal_server (public API only).
 # Each script skips (77) when its client or the KDC helper is missing.
 check_PROGRAMS += tests/integration/keyfile_add
 tests_integration_keyfile_add_SOURCES = tests/integration/keyfile_add.c
@@ -21,27 +22,10 @@ INTEROP_TESTS = \
 	tests/integration/server_faults.sh \
 	tests/integration/fail2ban_filter.sh \
 	tests/integration/interop_rdesktop.sh \
-	tests/integration/e2e_pam_krb5.sh
+	tests/integration/e2e_pam_krb5.sh \
+	tests/integration/minimal_server.sh
 dist_check_SCRIPTS += $(INTEROP_TESTS) tests/integration/spnego_client.py
 EXTRA_DIST += tests/integration/interop_lib.sh tests/integration/private_tmp.sh \
 	examples/fail2ban/filter.d/credssp-server.conf examples/fail2ban/jail.d/credssp-server.conf
 TESTS += $(INTEROP_TESTS)
 
-# Unit tests of the server's own parsers and writers (cmocka).
-SERVER_UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/server
-check_PROGRAMS += tests/unit/examples/test_x224 tests/unit/examples/test_mcs \
-	tests/unit/examples/test_json
-TESTS += tests/unit/examples/test_x224 tests/unit/examples/test_mcs \
-	tests/unit/examples/test_json
-tests_unit_examples_test_x224_SOURCES = tests/unit/examples/test_x224.c examples/server/x224.c
-tests_unit_examples_test_x224_CPPFLAGS = $(SERVER_UNIT_CPPFLAGS)
-tests_unit_examples_test_x224_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_examples_test_x224_LDADD = $(UNIT_LDADD)
-tests_unit_examples_test_mcs_SOURCES = tests/unit/examples/test_mcs.c examples/server/mcs.c
-tests_unit_examples_test_mcs_CPPFLAGS = $(SERVER_UNIT_CPPFLAGS)
-tests_unit_examples_test_mcs_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_examples_test_mcs_LDADD = $(UNIT_LDADD)
-tests_unit_examples_test_json_SOURCES = tests/unit/examples/test_json.c examples/server/json.c
-tests_unit_examples_test_json_CPPFLAGS = $(SERVER_UNIT_CPPFLAGS)
-tests_unit_examples_test_json_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_examples_test_json_LDADD = $(UNIT_LDADD)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # test_conffile.sh - `--config FILE` of credssp-server and credssp-gateway
-# (examples/server/conffile.c): a good file is applied and the command line
+# (examples/common/conffile.c): a good file is applied and the command line
 # overrides it; an unknown key, a bad value, a bad yes/no, a line without
 # '=' and an unsafe file are refused with an error naming FILE:LINE; an
 # error on the command line is not blamed on the file.  Loopback only; the

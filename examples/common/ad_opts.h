@@ -1,15 +1,16 @@
 /*
  * ad_opts.h - the domain-user options credssp-server and credssp-gateway
  * share: --ad, --ad-domain, --ad-dns, --ad-realm, --ad-names (the settings
- * of acceptor/keys/account_domain.h; docs/IDENTITY.md "Domain settings").
+ * of credssp_domain_new in credssp.h; docs/IDENTITY.md "Domain settings").
  */
 #ifndef CSSP_AD_OPTS_H
 #define CSSP_AD_OPTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
-#include "account_domain.h"
+#include "credssp.h"
 
 /* getopt_long codes (kept clear of the programs' own and ADM_OPT_*). */
 enum {
@@ -33,7 +34,7 @@ struct ad_opts {
     const char *dns;               /* --ad-dns */
     const char *realm;             /* --ad-realm */
     const char *names;             /* --ad-names auto|short|netbios|fqdn */
-    struct cssp_domain_conf conf;  /* filled by ado_setup */
+    credssp_domain *domain;        /* made by ado_setup, freed by ado_free */
 };
 
 /* One option: 1 taken, 0 not an --ad option. */
@@ -43,12 +44,13 @@ int ado_setup(struct ad_opts *ad, const char *prog);
 /* The settings in use, one line on stderr (when on). */
 void ado_report(const struct ad_opts *ad, const char *prog);
 void ado_usage(FILE *f);
+void ado_free(struct ad_opts *ad);
 /*
- * The local account of the authenticated identity (name as NSS spells it),
- * in acct; CREDSSP_E_IDENTITY_MISMATCH for another domain, _LOGON_FAILURE
- * when NSS knows no such account.
+ * The local account of name (with its domain, or NULL) as NSS spells it, in
+ * local[cap]; CREDSSP_E_IDENTITY_MISMATCH for another domain or an empty
+ * name, _LOGON_FAILURE when NSS knows no such account.
  */
-CSSP_WUR credssp_error ado_local_account(const struct ad_opts *ad, const char *principal,
-                                         struct cssp_account *acct);
+CREDSSP_WUR credssp_error ado_local_account(const struct ad_opts *ad, const char *name,
+                                            const char *domain, char *local, size_t cap);
 
 #endif /* CSSP_AD_OPTS_H */

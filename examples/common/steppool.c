@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "steppool.h"
+#include "util.h"
 
 struct step_pool {
     pthread_mutex_t lock;
@@ -27,15 +28,6 @@ struct step_pool {
     unsigned n_threads;
     pthread_t threads[];
 };
-
-static uint64_t
-mono_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Run one job: the step. */
 static void
@@ -69,7 +61,7 @@ worker_main(void *arg)
 
         pthread_mutex_lock(&p->lock);
         job->next = NULL;
-        job->waited_ms = mono_ms() - job->queued_ms;
+        job->waited_ms = fe_now_ms() - job->queued_ms;
         if (p->done_tail != NULL)
             p->done_tail->next = job;
         else
@@ -125,7 +117,7 @@ step_pool_submit(struct step_pool *p, struct step_job *job)
     pthread_mutex_lock(&p->lock);
     if (!p->stop && p->waiting < p->queue_cap) {
         job->next = NULL;
-        job->queued_ms = mono_ms();
+        job->queued_ms = fe_now_ms();
         job->waited_ms = 0;
         if (p->tail != NULL)
             p->tail->next = job;

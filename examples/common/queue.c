@@ -1,10 +1,12 @@
 /*
- * queue.c - capped byte queues (see queue.h).  Secure queues never use
+ * queue.c - capped byte queues and the socket calls around them (see queue.h).  Secure queues never use
  * realloc (it could leave a copy behind): they allocate, copy, wipe with
  * OPENSSL_cleanse and free, like the library's secure writer (base/buf.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <openssl/crypto.h>
 
@@ -13,7 +15,7 @@
 #define QUEUE_MIN_ALLOC 4096u
 
 void
-gw_queue_init(struct gw_queue *q, size_t max, bool secure)
+fe_queue_init(struct fe_queue *q, size_t max, bool secure)
 {
     memset(q, 0, sizeof(*q));
     q->max = max;
@@ -22,7 +24,7 @@ gw_queue_init(struct gw_queue *q, size_t max, bool secure)
 
 /* Move pending bytes to the front, or to a bigger buffer, to fit n more. */
 static credssp_error
-make_room(struct gw_queue *q, size_t n)
+make_room(struct fe_queue *q, size_t n)
 {
     size_t pending = q->len - q->off, want;
     uint8_t *nb;
@@ -58,7 +60,7 @@ make_room(struct gw_queue *q, size_t n)
 }
 
 credssp_error
-gw_queue_append(struct gw_queue *q, const uint8_t *data, size_t len)
+fe_queue_append(struct fe_queue *q, const uint8_t *data, size_t len)
 {
     credssp_error ret;
 
@@ -77,19 +79,19 @@ gw_queue_append(struct gw_queue *q, const uint8_t *data, size_t len)
 }
 
 size_t
-gw_queue_pending(const struct gw_queue *q)
+fe_queue_pending(const struct fe_queue *q)
 {
     return q->len - q->off;
 }
 
 const uint8_t *
-gw_queue_data(const struct gw_queue *q)
+fe_queue_data(const struct fe_queue *q)
 {
     return q->buf != NULL ? q->buf + q->off : NULL;
 }
 
 void
-gw_queue_consume(struct gw_queue *q, size_t n)
+fe_queue_consume(struct fe_queue *q, size_t n)
 {
     if (n > q->len - q->off)
         n = q->len - q->off;
@@ -101,7 +103,7 @@ gw_queue_consume(struct gw_queue *q, size_t n)
 }
 
 void
-gw_queue_free(struct gw_queue *q)
+fe_queue_free(struct fe_queue *q)
 {
     if (q->buf != NULL) {
         if (q->secure)
@@ -110,4 +112,40 @@ gw_queue_free(struct gw_queue *q)
     }
     q->buf = NULL;
     q->off = q->len = q->cap = 0;
+}
+
+ssize_t
+fe_queue_send(struct fe_queue *q, int fd)
+{
+    ssize_t total = 0;
+
+    while (fe_queue_pending(q) > 0) {
+        ssize_t n = send(fd, fe_queue_data(q), fe_queue_pending(q), MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n <= 0)
+            return -1;
+        fe_queue_consume(q, (size_t)n);
+        total += n;
+    }
+    return total;
+}
+
+ssize_t
+fe_recv(int fd, uint8_t *dst, size_t cap)
+{
+    for (;;) {
+        ssize_t n = recv(fd, dst, cap, 0);
+
+        if (n > 0)
+            return n;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        return -1;                              /* EOF, or ECONNRESET and friends */
+    }
 }

@@ -1,5 +1,5 @@
 /*
- * test_json.c - examples/server/json.c: RFC 8259 string escaping and the
+ * test_json.c - examples/common/json.c: RFC 8259 string escaping and the
  * RFC 3629 well-formedness rules (every ill-formed byte becomes U+FFFD),
  * plus the object writer and its cap.
  */
@@ -66,6 +66,33 @@ test_utf8(void **state)
     check_string("\xff\xfe", 2, "\"\\ufffd\\ufffd\"");
 }
 
+/* json_write_text: the log-line rule (no quotes; '"' and '\\' kept). */
+static void
+check_text(const char *in, const char *want)
+{
+    struct cssp_writer w;
+    uint8_t *out = NULL;
+    size_t len = 0;
+
+    cssp_writer_init(&w, 4096, false);
+    json_write_text(&w, in, strlen(in));
+    assert_int_equal(cssp_writer_take(&w, &out, &len), CREDSSP_OK);
+    if (len != strlen(want) || memcmp(out, want, len) != 0)
+        fail_msg("escaped %.*s, want %s", (int)len, (const char *)out, want);
+    free(out);
+}
+
+static void
+test_log_text(void **state)
+{
+    (void)state;
+    check_text("principal=TESTDOM\\x5calice \"x\"", "principal=TESTDOM\\x5calice \"x\"");
+    /* a forged second line, a terminal escape, an ill-formed byte */
+    check_text("user=a\ncredssp[info]: outcome=ok", "user=a\\ncredssp[info]: outcome=ok");
+    check_text("\x1b[2Jx\x7f", "\\u001b[2Jx\\u007f");
+    check_text("\xff\xc3\xa9", "\\ufffd\xc3\xa9");
+}
+
 static void
 test_object(void **state)
 {
@@ -115,6 +142,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ascii_escapes),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_log_text),
         cmocka_unit_test(test_object),
         cmocka_unit_test(test_cap),
     };

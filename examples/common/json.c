@@ -1,5 +1,6 @@
 /*
- * json.c - one-line JSON objects for the server's per-connection report.
+ * json.c - one-line JSON objects for the front ends' per-connection reports,
+ * and the one rule for untrusted text in any log line (json_write_text).
  *
  * RFC 8259 (JSON) section 7 for string escaping, RFC 3629 section 4 for the
  * UTF-8 well-formedness rules.  Input bytes are walked with the bounded
@@ -7,6 +8,7 @@
  * becomes an error, never an overflow.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -55,12 +57,16 @@ utf8_sequence_len(const struct cssp_reader *r)
     return need + 1;
 }
 
-/* Escape one ASCII byte (RFC 8259 section 7). */
+/* Escape one ASCII byte (RFC 8259 section 7); quote and backslash only when quoted. */
 static void
-write_ascii(struct cssp_writer *w, uint8_t c)
+write_ascii(struct cssp_writer *w, uint8_t c, bool quoted)
 {
     static const char hex[] = "0123456789abcdef";
 
+    if (!quoted && (c == '"' || c == '\\')) {
+        cssp_write_u8(w, c);
+        return;
+    }
     switch (c) {
     case '"':
         cssp_write_bytes(w, "\\\"", 2);
@@ -89,13 +95,12 @@ write_ascii(struct cssp_writer *w, uint8_t c)
     cssp_write_u8(w, c);
 }
 
-/* Append a quoted JSON string; invalid UTF-8 bytes become U+FFFD one by one. */
-void
-json_write_string(struct cssp_writer *w, const void *s, size_t len)
+/* The one rule for untrusted text: escaped controls, invalid UTF-8 as U+FFFD. */
+static void
+write_escaped(struct cssp_writer *w, const void *s, size_t len, bool quoted)
 {
     struct cssp_reader r;
 
-    cssp_write_u8(w, '"');
     cssp_reader_init(&r, s, s != NULL ? len : 0);
     while (r.left > 0 && cssp_writer_ok(w)) {
         size_t n = utf8_sequence_len(&r);
@@ -104,7 +109,7 @@ json_write_string(struct cssp_writer *w, const void *s, size_t len)
             (void)cssp_read_u8(&r);
             cssp_write_bytes(w, "\\ufffd", 6);
         } else if (n == 1) {
-            write_ascii(w, cssp_read_u8(&r));
+            write_ascii(w, cssp_read_u8(&r), quoted);
         } else {
             const uint8_t *seq = cssp_read_bytes(&r, n);
 
@@ -112,7 +117,22 @@ json_write_string(struct cssp_writer *w, const void *s, size_t len)
                 cssp_write_bytes(w, seq, n);
         }
     }
+}
+
+/* Append a quoted JSON string; invalid UTF-8 bytes become U+FFFD one by one. */
+void
+json_write_string(struct cssp_writer *w, const void *s, size_t len)
+{
     cssp_write_u8(w, '"');
+    write_escaped(w, s, len, true);
+    cssp_write_u8(w, '"');
+}
+
+/* Untrusted text inside a log line: the same rule, no quotes around it. */
+void
+json_write_text(struct cssp_writer *w, const void *s, size_t len)
+{
+    write_escaped(w, s, len, false);
 }
 
 /* Start an object. */
@@ -234,4 +254,41 @@ json_human_word(struct cssp_writer *w, const char *key, const char *value)
     cssp_write_bytes(w, key, strlen(key));
     cssp_write_u8(w, '=');
     cssp_write_bytes(w, value, strlen(value));
+}
+
+/* The complaint for a report that outgrew its cap. */
+static void
+too_large(const char *prog, const char *peer)
+{
+    fprintf(stderr, "%s: report for %s too large to print\n", prog, peer);
+}
+
+void
+json_print(struct json *j, const char *prog, const char *peer)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (json_end(j, &text, &len) != CREDSSP_OK) {
+        too_large(prog, peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stdout);
+    (void)fflush(stdout);
+    free(text);
+}
+
+void
+json_human_print(struct cssp_writer *w, const char *prog, const char *peer)
+{
+    uint8_t *text = NULL;
+    size_t len = 0;
+
+    cssp_write_u8(w, '\n');
+    if (cssp_writer_take(w, &text, &len) != CREDSSP_OK) {
+        too_large(prog, peer);
+        return;
+    }
+    (void)fwrite(text, 1, len, stderr);
+    free(text);
 }

@@ -136,8 +136,6 @@ struct adm {
     unsigned long refused_banned, refused_source, refused_fds, evicted, busy, timeouts;
 };
 
-/* A strict decimal number in [lo, hi] into *out; 0 = ok, -1 = not one. */
-int adm_parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
 /* Defaults into cfg (max_sessions = the program's default --max-concurrent). */
 void adm_config_defaults(struct adm_config *cfg, unsigned max_sessions);
 /*

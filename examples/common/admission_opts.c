@@ -10,23 +10,7 @@
 #include <string.h>
 
 #include "admission.h"
-
-/* Strict decimal in [lo, hi] (admission.h; the programs' own options use it too). */
-int
-adm_parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-    char *end = NULL;
-    unsigned long v;
-
-    if (s == NULL || s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
+#include "util.h"
 
 /* The same for an unsigned. */
 static int
@@ -34,7 +18,7 @@ parse_num(const char *s, unsigned long lo, unsigned long hi, unsigned *out)
 {
     unsigned long v = 0;
 
-    if (adm_parse_ulong(s, lo, hi, &v) != 0)
+    if (fe_parse_ulong(s, lo, hi, &v) != 0)
         return -1;
     *out = (unsigned)v;
     return 0;

@@ -1,5 +1,6 @@
 /*
- * usermap.c - CredSSP identity -> local account for xrdp (see usermap.h).
+ * account.c - CredSSP identity -> local account, the one answer both front
+ * ends use (see account.h): credssp-server for PAM, the gateway for xrdp.
  *
  * Sources, in order: for delegated passwords (MS-CSSP 2.2.1.2.1
  * TSPasswordCreds) the delegated user and domain - which the engine has
@@ -8,7 +9,9 @@
  * GSSAPI gave (gss_localname) or the authenticated principal
  * ("DOMAIN\user" for NTLM, "user@REALM" for Kerberos).
  * The name must be a portable POSIX user name (letters, digits, '.', '_',
- * '-', not starting with '-', at most 32 octets) and exist locally.
+ * '-', not starting with '-', at most cap - 1 octets) and, when the rules say
+ * need_passwd (the gateway: xrdp-sesman starts a session for it), exist
+ * locally; credssp-server leaves that to PAM.
  * With --domain, the domain the client *proved* (the NTLM domain of the
  * authenticated principal, or its Kerberos realm) must be listed, whatever
  * the delegated domain says (the client chooses that one, and may leave it
@@ -21,7 +24,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "usermap.h"
+#include "account.h"
 
 #define PW_BUF 4096u
 
@@ -50,7 +53,7 @@ split_name(const char *in, const char **name, size_t *nlen, const char **dom, si
 
 /* Is d[0..dlen) one of the --domain values (ASCII case-insensitive)? */
 static bool
-domain_listed(const struct gw_opts *opt, const char *d, size_t dlen)
+domain_listed(const struct fe_account_rules *opt, const char *d, size_t dlen)
 {
     for (size_t i = 0; i < opt->n_domains; i++) {
         if (strlen(opt->domains[i]) == dlen && strncasecmp(opt->domains[i], d, dlen) == 0)
@@ -61,7 +64,7 @@ domain_listed(const struct gw_opts *opt, const char *d, size_t dlen)
 
 /* A delegated domain: empty, or listed when any --domain is given. */
 static bool
-domain_allowed(const struct gw_opts *opt, const char *d, size_t dlen)
+domain_allowed(const struct fe_account_rules *opt, const char *d, size_t dlen)
 {
     return dlen == 0 || opt->n_domains == 0 || domain_listed(opt, d, dlen);
 }
@@ -71,7 +74,7 @@ domain_allowed(const struct gw_opts *opt, const char *d, size_t dlen)
  * (Kerberos) must name a listed one when any --domain is given.
  */
 static bool
-principal_allowed(const struct gw_opts *opt, const credssp_result *r)
+principal_allowed(const struct fe_account_rules *opt, const credssp_result *r)
 {
     const char *p = credssp_result_principal(r), *sep;
 
@@ -119,39 +122,37 @@ account_exists(const char *name)
 }
 
 /*
- * --ad: the authenticated identity's local account (account_map.c); a
- * delegated user must map to the same account, exactly as NSS spells it.
+ * --ad: the authenticated identity's local account (credssp_domain_local_
+ * account); a delegated user must map to the same account, exactly as NSS
+ * spells it.
  */
 static credssp_error
-map_domain_user(const struct gw_opts *opt, const credssp_result *r, char *local, size_t cap,
-                const char **why_out)
+map_domain_user(const struct fe_account_rules *opt, const credssp_result *r, char *local,
+                size_t cap, const char **why_out)
 {
-    struct cssp_domain_names names;
-    struct cssp_account proven, delegated;
+    char delegated[FE_ACCOUNT_NAME_MAX];
     const char *user = credssp_result_user(r);
-    credssp_error ret = ado_local_account(&opt->ad, credssp_result_principal(r), &proven);
+    credssp_error ret = ado_local_account(opt->ad, credssp_result_principal(r), NULL, local, cap);
 
     if (ret == CREDSSP_OK && user != NULL && user[0] != '\0') {
-        cssp_domain_names_of(&opt->ad.conf, &names);
-        ret = cssp_account_local(&names, user, credssp_result_domain(r), &delegated);
-        if (ret == CREDSSP_OK && strcmp(delegated.local, proven.local) != 0)
+        ret = ado_local_account(opt->ad, user, credssp_result_domain(r), delegated,
+                                sizeof(delegated));
+        if (ret == CREDSSP_OK && strcmp(delegated, local) != 0)
             ret = CREDSSP_E_IDENTITY_MISMATCH;
     }
-    if (ret == CREDSSP_OK && strlen(proven.local) >= cap)
-        ret = CREDSSP_E_TOO_LARGE;
     if (ret != CREDSSP_OK) {
+        local[0] = '\0';
         *why_out = ret == CREDSSP_E_LOGON_FAILURE ? "no_such_user"
                    : ret == CREDSSP_E_IDENTITY_MISMATCH ? "domain" : "name";
         return CREDSSP_E_IDENTITY_MISMATCH;
     }
-    memcpy(local, proven.local, strlen(proven.local) + 1);
     return CREDSSP_OK;
 }
 
 /* Map r to a local account name. */
 credssp_error
-gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, size_t cap,
-            const char **why_out)
+fe_map_account(const struct fe_account_rules *opt, const credssp_result *r, char *local,
+               size_t cap, const char **why_out)
 {
     const char *src, *name = NULL, *dom = "";
     char lname[CREDSSP_LOCAL_NAME_MAX];
@@ -159,7 +160,7 @@ gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, siz
 
     *why_out = NULL;
     local[0] = '\0';
-    if (opt->ad.on)
+    if (opt->ad != NULL && opt->ad->on)
         return map_domain_user(opt, r, local, cap, why_out);
     if (credssp_result_secret(r) != NULL && credssp_result_user(r) != NULL) {
         src = credssp_result_user(r);
@@ -186,7 +187,7 @@ gw_map_user(const struct gw_opts *opt, const credssp_result *r, char *local, siz
     }
     memcpy(local, name, nlen);
     local[nlen] = '\0';
-    if (account_exists(local))
+    if (!opt->need_passwd || account_exists(local))
         return CREDSSP_OK;
     for (size_t i = 0; i < nlen; i++) {
         if (local[i] >= 'A' && local[i] <= 'Z')

@@ -40,6 +40,13 @@ credssp_error json_end(struct json *j, char **text_out, size_t *len_out);
 
 /* Append s (len bytes) to w as a quoted, escaped JSON string. */
 void json_write_string(struct cssp_writer *w, const void *s, size_t len);
+/*
+ * Append untrusted text to a log line by the same rule, without quotes:
+ * control characters and DEL as \n, \t, \u00XX, ill-formed UTF-8 bytes as
+ * \ufffd, '"' and '\\' as they are.  The front ends' one log sanitiser
+ * (reports, and the library's audit lines in frontend_log_stderr).
+ */
+void json_write_text(struct cssp_writer *w, const void *s, size_t len);
 
 /*
  * The human one-line form of a report: " key=value".  _str quotes and
@@ -48,5 +55,14 @@ void json_write_string(struct cssp_writer *w, const void *s, size_t len);
  */
 void json_human_str(struct cssp_writer *w, const char *key, const char *value);
 void json_human_word(struct cssp_writer *w, const char *key, const char *value);
+
+/*
+ * Emit a finished report: json_print closes the object and writes it as one
+ * line on stdout; json_human_print ends the human line w holds and writes it
+ * on stderr.  A report too large for its cap becomes "PROG: report for PEER
+ * too large to print" on stderr instead.
+ */
+void json_print(struct json *j, const char *prog, const char *peer);
+void json_human_print(struct cssp_writer *w, const char *prog, const char *peer);
 
 #endif /* CSSP_EXAMPLE_JSON_H */

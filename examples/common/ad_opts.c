@@ -1,7 +1,7 @@
 /*
  * ad_opts.c - --ad / --ad-* of credssp-server and credssp-gateway
- * (ad_opts.h): parse, detect the rest (account_domain.c), report, and map
- * an authenticated identity to its local account (account_map.c).
+ * (ad_opts.h): parse, detect the rest (credssp_domain_new), report, and map
+ * an authenticated identity to its local account (credssp_domain_local_account).
  */
 #include "ad_opts.h"
 
@@ -25,24 +25,24 @@ ado_setup(struct ad_opts *ad, const char *prog)
 {
     if (!ad->on)
         return 0;
-    if (cssp_domain_setup(ad->netbios, ad->dns, ad->realm, ad->names, NULL, &ad->conf) ==
+    if (credssp_domain_new(ad->netbios, ad->dns, ad->realm, ad->names, &ad->domain) ==
         CREDSSP_OK)
         return 0;
     fprintf(stderr, "%s: --ad: a malformed --ad-* value, or no NetBIOS / DNS name in "
-                    "--ad-domain, --ad-dns, %s or krb5.conf\n", prog, CSSP_DEFAULT_SMB_CONF);
+                    "--ad-domain, --ad-dns, %s or krb5.conf\n", prog, CREDSSP_SMB_CONF);
     return -1;
 }
 
 void
 ado_report(const struct ad_opts *ad, const char *prog)
 {
-    const struct cssp_domain_conf *c = &ad->conf;
+    char desc[1024];
 
     if (!ad->on)
         return;
-    fprintf(stderr, "%s: domain users: NetBIOS %s, DNS %s, realm %s, names %s\n", prog,
-            c->netbios[0] != '\0' ? c->netbios : "-", c->dns[0] != '\0' ? c->dns : "-",
-            c->realm[0] != '\0' ? c->realm : "-", ad->names != NULL ? ad->names : "auto");
+    credssp_domain_describe(ad->domain, desc, sizeof(desc));
+    fprintf(stderr, "%s: domain users: %s, names %s\n", prog, desc,
+            ad->names != NULL ? ad->names : "auto");
 }
 
 void
@@ -50,7 +50,7 @@ ado_usage(FILE *f)
 {
     fputs("  --ad                    domain users: map DOMAIN\\user, UPN and user@REALM\n"
           "                          to the local account as NSS spells it\n"
-          "                          (docs/IDENTITY.md); settings from " CSSP_DEFAULT_SMB_CONF "\n"
+          "                          (docs/IDENTITY.md); settings from " CREDSSP_SMB_CONF "\n"
           "                          and krb5.conf\n"
           "  --ad-domain NAME        the domain's NetBIOS name (implies --ad)\n"
           "  --ad-dns NAME           its DNS name (default: the realm in lower case)\n"
@@ -59,13 +59,18 @@ ado_usage(FILE *f)
           "                          (default auto: take NSS's own spelling)\n", f);
 }
 
-credssp_error
-ado_local_account(const struct ad_opts *ad, const char *principal, struct cssp_account *acct)
+void
+ado_free(struct ad_opts *ad)
 {
-    struct cssp_domain_names names;
+    credssp_domain_free(ad->domain);
+    ad->domain = NULL;
+}
 
-    if (principal == NULL || principal[0] == '\0')
+credssp_error
+ado_local_account(const struct ad_opts *ad, const char *name, const char *domain, char *local,
+                  size_t cap)
+{
+    if (name == NULL || name[0] == '\0')
         return CREDSSP_E_IDENTITY_MISMATCH;
-    cssp_domain_names_of(&ad->conf, &names);
-    return cssp_account_local(&names, principal, "", acct);
+    return credssp_domain_local_account(ad->domain, name, domain, local, cap);
 }

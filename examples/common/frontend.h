@@ -23,7 +23,7 @@ struct frontend_config {
     unsigned timeout_ms;
 };
 
-/* Library audit lines on stderr, control characters neutralised. */
+/* Library audit lines on stderr, escaped by json_write_text (json.h). */
 void frontend_log_stderr(void *userdata, int level, const char *msg);
 /* Build and prepare the shared acceptor configuration. */
 credssp_error frontend_make_config(const struct frontend_config *fc, credssp_config **out);

@@ -212,6 +212,23 @@ x224_parse_cr(const uint8_t *frame, size_t len, struct x224_cr *out)
     return CREDSSP_OK;
 }
 
+credssp_error
+x224_take_cr(const uint8_t *data, size_t len, size_t cap, size_t *frame_len_out,
+             struct x224_cr *out)
+{
+    size_t flen = 0;
+    credssp_error ret = x224_tpkt_frame_len(data, len, cap, &flen);
+
+    *frame_len_out = 0;
+    if (ret == CREDSSP_E_TRUNCATED || (ret == CREDSSP_OK && len < flen))
+        return CREDSSP_OK;                      /* not all there yet */
+    if (ret == CREDSSP_OK)
+        ret = x224_parse_cr(data, flen, out);
+    if (ret == CREDSSP_OK)
+        *frame_len_out = flen;
+    return ret;
+}
+
 /*
  * The selection rule of docs/PROTOCOL.md §8.1: HYBRID_EX when asked and allowed,
  * else HYBRID, else (baseline mode only) SSL, else HYBRID_REQUIRED_BY_SERVER.

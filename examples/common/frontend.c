@@ -19,24 +19,31 @@
 
 #include "cert.h"
 #include "frontend.h"
+#include "json.h"
 
 #define LISTEN_BACKLOG SOMAXCONN   /* bursts of 1,000 connects (docs/PERFORMANCE.md) */
 #define HOST_MAX 256
+#define LOG_MSG_MAX 1023u         /* bytes of a library log line that are shown */
 
 void
 frontend_log_stderr(void *userdata, int level, const char *msg)
 {
     static const char *const names[] = { "emerg", "alert", "crit", "err",
                                          "warning", "notice", "info", "debug" };
-    char line[1024];
-    size_t i;
+    struct cssp_writer w;
+    uint8_t *line = NULL;
+    size_t len = 0;
 
     (void)userdata;
-    for (i = 0; msg != NULL && msg[i] != '\0' && i + 1 < sizeof(line); i++)
-        line[i] = ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f) ? '?' : msg[i];
-    line[i] = '\0';
+    /* the first LOG_MSG_MAX bytes, escaped by the one rule (at most 6 bytes each) */
+    cssp_writer_init(&w, LOG_MSG_MAX * 6u + 1u, false);
+    json_write_text(&w, msg, msg != NULL ? strnlen(msg, LOG_MSG_MAX) : 0);
+    cssp_write_u8(&w, '\0');
+    if (cssp_writer_take(&w, &line, &len) != CREDSSP_OK)
+        return;
     fprintf(stderr, "credssp[%s]: %s\n", (level >= 0 && level <= 7) ? names[level] : "log",
-            line);
+            (const char *)line);
+    free(line);
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * test_x224.c - examples/server/x224.c: the X.224 Connection Request parser
+ * test_x224.c - examples/common/x224.c: the X.224 Connection Request parser
  * (MS-RDPBCGR 2.2.1.1), the protocol selection and the PDUs the server
  * writes (2.2.1.2 Connection Confirm, 2.2.10.2 EUA, T.125 DPUm, X.224 DR).
  * Known answers from captured traffic (docs/PROTOCOL.md §8.1), every defined error,
@@ -186,6 +186,29 @@ test_tpkt_frame_len(void **state)
                      CREDSSP_E_BAD_LENGTH);
 }
 
+/* x224_take_cr: wait while partial, the frame and what follows, refuse non-RDP. */
+static void
+test_take_cr(void **state)
+{
+    uint8_t buf[sizeof(mstsc_cr) + 3];
+    struct x224_cr cr;
+    size_t flen = 99;
+
+    (void)state;
+    for (size_t n = 0; n < sizeof(mstsc_cr); n++) {
+        assert_int_equal(x224_take_cr(mstsc_cr, n, 512, &flen, &cr), CREDSSP_OK);
+        assert_int_equal(flen, 0);                      /* not all there yet */
+    }
+    memcpy(buf, mstsc_cr, sizeof(mstsc_cr));
+    memcpy(buf + sizeof(mstsc_cr), "\x16\x03\x01", 3);    /* ClientHello sent early */
+    assert_int_equal(x224_take_cr(buf, sizeof(buf), 512, &flen, &cr), CREDSSP_OK);
+    assert_int_equal(flen, sizeof(mstsc_cr));
+    assert_true(cr.has_cookie);
+    buf[0] = 0x16;                                      /* TLS first: not RDP */
+    assert_int_not_equal(x224_take_cr(buf, sizeof(buf), 512, &flen, &cr), CREDSSP_OK);
+    assert_int_equal(flen, 0);
+}
+
 static void
 test_select(void **state)
 {
@@ -291,6 +314,7 @@ main(void)
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_truncations_and_flips),
         cmocka_unit_test(test_tpkt_frame_len),
+        cmocka_unit_test(test_take_cr),
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_writers),
         cmocka_unit_test(test_protocol_names),

@@ -1,5 +1,5 @@
 /*
- * test_mcs.c - examples/server/mcs.c: classification of the client's MCS
+ * test_mcs.c - examples/common/mcs.c: classification of the client's MCS
  * PDUs (MS-RDPBCGR 2.2.1.3 Connect Initial with CS_NET, 2.2.1.5 Erect Domain,
  * 2.2.1.6 Attach User Request, 2.2.1.8 Channel Join Request), the PDUs the
  * server writes (2.2.1.4, 2.2.1.7, 2.2.1.9), defined errors and truncations.

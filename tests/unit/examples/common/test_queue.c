@@ -1,5 +1,5 @@
 /*
- * test_gw_queue.c - the gateway's byte queues (examples/gateway/queue.c):
+ * test_queue.c - the front ends' wiping byte queue (examples/common/queue.c):
  * a secure queue, which holds the client's plaintext up to and including
  * its Client Info PDU (with the typed password), leaves no copy behind when
  * it grows, moves its data to the front, drops consumed bytes or is freed
@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <openssl/rand.h>
@@ -34,27 +36,27 @@
 static int
 exercise(bool secure)
 {
-    struct gw_queue q;
+    struct fe_queue q;
     uint8_t prefix[PREFIX];
 
     memset(prefix, 0x5a, sizeof(prefix));
-    gw_queue_init(&q, 1u << 20, secure);
-    assert_int_equal(gw_queue_append(&q, prefix, sizeof(prefix)), CREDSSP_OK);
+    fe_queue_init(&q, 1u << 20, secure);
+    assert_int_equal(fe_queue_append(&q, prefix, sizeof(prefix)), CREDSSP_OK);
     for (int i = 0; i < COPIES; i++)
-        assert_int_equal(gw_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
+        assert_int_equal(fe_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
     if (secure)
         assert_int_equal(heapscan_count(), COPIES);     /* the old 4 kB block was wiped */
-    gw_queue_consume(&q, PREFIX + 100 * NEEDLE_LEN);
+    fe_queue_consume(&q, PREFIX + 100 * NEEDLE_LEN);
     if (secure)
         assert_int_equal(heapscan_count(), COPIES - 100);
     for (int i = 0; i < MORE; i++)
-        assert_int_equal(gw_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
-    assert_int_equal(gw_queue_pending(&q), (size_t)(COPIES - 100 + MORE) * NEEDLE_LEN);
-    assert_memory_equal(gw_queue_data(&q), heapscan_needle, NEEDLE_LEN);
-    assert_true(gw_queue_data(&q) == q.buf);                /* moved to the front */
+        assert_int_equal(fe_queue_append(&q, heapscan_needle, NEEDLE_LEN), CREDSSP_OK);
+    assert_int_equal(fe_queue_pending(&q), (size_t)(COPIES - 100 + MORE) * NEEDLE_LEN);
+    assert_memory_equal(fe_queue_data(&q), heapscan_needle, NEEDLE_LEN);
+    assert_true(fe_queue_data(&q) == q.buf);                /* moved to the front */
     if (secure)
         assert_int_equal(heapscan_count(), COPIES - 100 + MORE);
-    gw_queue_free(&q);
+    fe_queue_free(&q);
     return heapscan_count();
 }
 
@@ -85,12 +87,39 @@ test_plain_queue_leaves_copies(void **state)
     assert_true(exercise(false) > 0);
 }
 
+/* fe_queue_send / fe_recv over a nonblocking socket pair. */
+static void
+test_socket_calls(void **state)
+{
+    struct fe_queue q;
+    uint8_t buf[64];
+    int sv[2];
+
+    (void)state;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+    fe_queue_init(&q, 1024, true);
+    assert_int_equal(fe_recv(sv[1], buf, sizeof(buf)), 0);          /* nothing waiting */
+    assert_int_equal(fe_queue_append(&q, (const uint8_t *)"hello", 5), CREDSSP_OK);
+    assert_int_equal(fe_queue_send(&q, sv[0]), 5);
+    assert_int_equal(fe_queue_pending(&q), 0);
+    assert_int_equal(fe_queue_send(&q, sv[0]), 0);                  /* empty: nothing sent */
+    assert_int_equal(fe_recv(sv[1], buf, sizeof(buf)), 5);
+    assert_memory_equal(buf, "hello", 5);
+    assert_int_equal(close(sv[0]), 0);
+    assert_int_equal(fe_recv(sv[1], buf, sizeof(buf)), -1);         /* end of stream */
+    assert_int_equal(fe_queue_append(&q, (const uint8_t *)"x", 1), CREDSSP_OK);
+    assert_int_equal(fe_queue_send(&q, sv[1]), -1);                 /* peer gone: EPIPE */
+    fe_queue_free(&q);
+    assert_int_equal(close(sv[1]), 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_secure_queue_leaves_nothing),
         cmocka_unit_test(test_plain_queue_leaves_copies),
+        cmocka_unit_test(test_socket_calls),
     };
 
     return cmocka_run_group_tests(tests, heapscan_group_setup, heapscan_group_teardown);

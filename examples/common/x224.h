@@ -96,6 +96,15 @@ credssp_error x224_tpkt_frame_len(const uint8_t *data, size_t len, size_t cap,
 /* Parse one complete TPKT frame holding an X.224 Connection Request. */
 credssp_error x224_parse_cr(const uint8_t *frame, size_t len, struct x224_cr *out);
 
+/*
+ * The first bytes a client sent (len of them, in a buffer of cap): the
+ * Connection Request once it is complete, *frame_len_out its length (bytes
+ * after it are the ClientHello, sent early).  CREDSSP_OK with *frame_len_out
+ * 0 while more is needed; an error means the peer does not speak RDP.
+ */
+credssp_error x224_take_cr(const uint8_t *data, size_t len, size_t cap, size_t *frame_len_out,
+                           struct x224_cr *out);
+
 /* Choose the protocol and flags for a request under a policy (never fails). */
 void x224_select(const struct x224_cr *cr, const struct x224_policy *pol,
                  struct x224_answer *out);
