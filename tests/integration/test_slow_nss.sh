@@ -2,15 +2,17 @@
 # test_slow_nss.sh - a slow NSS for one user never stalls the others, and
 # that user's login is bounded (issue 11 "winbind/NSS slow").
 #
-# With --pam-service the server asks NSS for the authenticated user's local
-# account (gss_localname -> getpwnam, twice; with --ad the account map's
-# getpwnam_r) before PAM runs.  tests/integration/slownss.c (LD_PRELOAD
-# into the server) makes getpwnam / getpwnam_r of bob take 3 s each, what
-# nss_winbind does while winbindd waits for a domain controller; alice's
-# lookups are untouched.  The PAM stack: pam_matrix for alice and bob under
-# pam_wrapper.  The lookup used to run on the event loop (conn_pam.c asked
-# for the PAM user there): every connection stood still for 6 s.  It runs on
-# the PAM worker now, under --pam-timeout.
+# A login asks NSS for the user: the PAM stack does (pam_succeed_if,
+# pam_unix, pam_sss ... call getpwnam_r), and with --ad so does the server's
+# account mapping (examples/common/account.c) before PAM runs.
+# tests/integration/slownss.c (LD_PRELOAD into the server) makes getpwnam /
+# getpwnam_r of bob take 3 s each, what nss_winbind does while winbindd
+# waits for a domain controller; alice's lookups are untouched.  The PAM
+# stack: pam_succeed_if (an NSS lookup) and pam_matrix for alice and bob
+# under pam_wrapper.  The server's own lookup of the PAM user used to run on
+# the event loop (conn_pam.c asked for it there): every connection stood
+# still for 6 s.  Every lookup runs on the PAM worker now, under
+# --pam-timeout.
 #  1. while bob's lookup hangs: 10 X.224 requests from other clients are
 #     each answered within 100 ms and 2 full NLA logins of alice succeed
 #     (TLS 1.3 and 1.2, 1.5 s each at most), all within the 3 s of his
@@ -34,7 +36,7 @@ WORKERS=2
 il_users_alice_bob
 printf 'alice:alicepw:credssp-test\nbob:bobpw:credssp-test\n' >"$T/passdb"
 mkdir -p "$T/pam"
-printf 'auth required %s passdb=%s\naccount required %s passdb=%s\n' \
+printf 'auth required %s passdb=%s\naccount [default=ignore] pam_succeed_if.so quiet uid >= 0\naccount required %s passdb=%s\n' \
     "$MATRIX" "$T/passdb" "$MATRIX" "$T/passdb" >"$T/pam/credssp-test"
 threads() { awk '/^Threads:/ { print $2 }' /proc/"$SRV_PID"/status; }
 
