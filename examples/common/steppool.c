@@ -29,11 +29,14 @@ struct step_pool {
     pthread_t threads[];
 };
 
-/* Run one job: the step. */
+/* Run one job: the step, or the job's own function. */
 static void
 run_job(struct step_job *job)
 {
-    job->status = credssp_engine_step(job->eng);
+    if (job->run != NULL)
+        job->run(job);
+    else
+        job->status = credssp_engine_step(job->eng);
 }
 
 static void *
@@ -141,6 +144,7 @@ step_pool_start(struct step_pool *p, struct step_job *job, credssp_engine *eng, 
         end_ms = now_ms + step_ms;
     credssp_engine_set_deadline(eng, end_ms);
     job->eng = eng;
+    job->run = NULL;
     job->owner = owner;
     return step_pool_submit(p, job);
 }

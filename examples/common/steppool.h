@@ -8,7 +8,8 @@
  * must not touch that engine (docs/ENGINE.md, deferred mode).  A worker runs
  * the step and puts the job on a done list; the pool's eventfd (registered in
  * the loop's epoll set) becomes readable and the loop collects the finished
- * jobs, which hands each engine back.  Fixed threads, fixed queue: a full
+ * jobs, which hands each engine back.  A job may name its own function
+ * instead of a step (struct step_job .run).  Fixed threads, fixed queue: a full
  * queue refuses the job at once.  Threads start with step_pool_new(), so a
  * process that forks (--workers) creates its pool after the fork.
  */
@@ -29,9 +30,14 @@
 
 struct step_pool;
 
-/* One step; embedded in the connection that owns the engine. */
+/*
+ * One step; embedded in the connection that owns the engine.  With run set,
+ * the worker calls run(job) instead of the engine step: other blocking work
+ * of a connection (the gateway's account lookup: NSS) under the same bounds.
+ */
 struct step_job {
     credssp_engine *eng;      /* in: the engine (the worker owns it until collected) */
+    void (*run)(struct step_job *job);   /* in: NULL = credssp_engine_step(eng) */
     credssp_status status;    /* out: what credssp_engine_step() returned */
     uint64_t queued_ms;       /* when it was submitted (CLOCK_MONOTONIC) */
     uint64_t waited_ms;       /* out: submit to hand-back */
@@ -43,7 +49,8 @@ struct step_job {
 int step_pool_new(unsigned threads, unsigned queue, struct step_pool **out);
 /* The eventfd to watch for EPOLLIN (finished jobs). */
 int step_pool_fd(const struct step_pool *p);
-/* Queue a job; false when the queue is full (the engine stays with the caller). */
+/* Queue a job (run as set by the caller); false when the queue is full (the
+ * engine stays with the caller). */
 bool step_pool_submit(struct step_pool *p, struct step_job *job);
 /*
  * Take the finished jobs (after the eventfd was readable): a list linked by

@@ -12,7 +12,10 @@
  * leaves first) is revoked when the connection drops it (gw_inject_drop).
  * A refusal is sent as AUTHZ_ACCESS_DENIED for HYBRID_EX, else as an MCS
  * Disconnect Provider Ultimatum (2.2.2.3) answering the client's Connect
- * Initial.  In password mode xrdp 0.9.21 limits (255 UTF-16 code units, no
+ * Initial.  The local account is looked up on the step pool (NSS may block:
+ * winbind, sssd), bounded by --step-timeout; a lookup that does not answer
+ * in time ends the login with outcome "timeout", reason "account_lookup".
+ * In password mode xrdp 0.9.21 limits (255 UTF-16 code units, no
  * surrogate pairs: docs/XRDP.md) are checked here, so a password xrdp would
  * mangle is refused instead of ending in xrdp's login dialog.
  */
@@ -160,38 +163,18 @@ front_pdu(struct gw_conn *c, bool eua, uint32_t value)
     return ret;
 }
 
-/* CredSSP is DONE: decide. */
-void
-gw_admit(struct gw_conn *c)
+/*
+ * Answer the client and go on: EUA for HYBRID_EX (success when outcome is
+ * NULL), a DPUm for a refused HYBRID client; then the xrdp leg or the end.
+ * The engine's copy of the result is dropped here (c->result is freed by
+ * whoever ends the lookup).
+ */
+static void
+decide(struct gw_conn *c, const char *outcome, const char *why)
 {
-    const credssp_result *r = credssp_engine_result(c->eng);
-    const struct gw_opts *o = &c->gw->opt;
-    const char *outcome = NULL, *why = NULL;
     bool hybrid_ex = c->ans.selected == X224_PROTOCOL_HYBRID_EX;
-    const struct fe_account_rules rules = { &o->ad, o->domains, o->n_domains, true };
-    credssp_error ret;
 
-    if (r == NULL) {
-        gw_conn_finish(c, credssp_error_name(CREDSSP_E_INTERNAL), "no_result", "refused");
-        return;
-    }
-    remember(c, r);
-    if (!adm_promote(&c->adm)) {                /* --max-concurrent relayed sessions */
-        outcome = "busy";
-        why = "max_concurrent";
-    } else if (!type_allowed(o, credssp_result_cred_type(r))) {
-        outcome = credssp_error_name(CREDSSP_E_POLICY_CRED_TYPE);
-        why = c->rep.cred_type;
-    } else if (fe_map_account(&rules, r, c->local_user, sizeof(c->local_user), &why) !=
-               CREDSSP_OK) {
-        outcome = credssp_error_name(CREDSSP_E_IDENTITY_MISMATCH);
-    } else if ((ret = make_inject(c, r, &why)) != CREDSSP_OK) {
-        outcome = credssp_error_name(ret);
-    }
-    /* The engine's copy of the credential is not needed any more. */
     credssp_result_free(credssp_engine_take_result(c->eng));
-    r = NULL;
-
     if (hybrid_ex) {
         uint32_t v = outcome == NULL ? X224_EUA_SUCCESS : X224_EUA_ACCESS_DENIED;
 
@@ -206,4 +189,97 @@ gw_admit(struct gw_conn *c)
         return;
     }
     gw_backend_start(c);
+}
+
+/*
+ * The account lookup (a step pool job, or inline without a pool): the one
+ * mapping of both front ends; the name must exist (getpwnam_r: NSS, which
+ * may block on winbind / sssd).  Touches only c->result and c->map_*, which
+ * the loop leaves alone while c->in_map.
+ */
+static void
+lookup_run(struct step_job *job)
+{
+    struct gw_conn *c = job->owner;
+    const struct gw_opts *o = &c->gw->opt;
+    const struct fe_account_rules rules = { &o->ad, o->domains, o->n_domains, true };
+
+    c->map_ret = fe_map_account(&rules, c->result, c->map_local, sizeof(c->map_local),
+                                &c->map_why);
+}
+
+/* The lookup answered in time (c->state is still GS_CREDSSP). */
+void
+gw_admit_lookup_done(struct gw_conn *c)
+{
+    const char *outcome = NULL, *why = c->map_why;
+    credssp_error ret;
+
+    if (c->map_ret != CREDSSP_OK) {
+        outcome = credssp_error_name(CREDSSP_E_IDENTITY_MISMATCH);
+    } else {
+        memcpy(c->local_user, c->map_local, sizeof(c->local_user));
+        if ((ret = make_inject(c, c->result, &why)) != CREDSSP_OK)
+            outcome = credssp_error_name(ret);
+    }
+    credssp_result_free(c->result);             /* wipes the delegated credential */
+    c->result = NULL;
+    decide(c, outcome, why);
+}
+
+/* The lookup did not answer within the step deadline: refuse now. */
+void
+gw_admit_lookup_timeout(struct gw_conn *c)
+{
+    decide(c, credssp_error_name(CREDSSP_E_TIMEOUT), "account_lookup");
+}
+
+/*
+ * Queue the lookup on the step pool with its deadline (the sooner of
+ * --step-timeout and what is left of --timeout); the client is not read
+ * until the pool hands it back (gw_conn_on_step) or the timer fires.
+ */
+static void
+start_lookup(struct gw_conn *c)
+{
+    struct gateway *gw = c->gw;
+    uint64_t now = fe_now_ms(), end = c->start_ms + gw->opt.timeout_ms;
+
+    c->result = credssp_engine_take_result(c->eng);
+    if (gw->steps == NULL) {                    /* --step-threads 0: inline */
+        lookup_run(&(struct step_job){ .owner = c });
+        gw_admit_lookup_done(c);
+        return;
+    }
+    c->map = (struct step_job){ .run = lookup_run, .owner = c };
+    if (!step_pool_submit(gw->steps, &c->map)) {
+        credssp_result_free(c->result);
+        c->result = NULL;
+        decide(c, "overload", "step_queue");
+        return;
+    }
+    c->in_map = true;
+    if (gw->opt.admit.step_ms > 0 && now + gw->opt.admit.step_ms < end)
+        end = now + gw->opt.admit.step_ms;
+    gw_conn_set_timer(c, end > now ? end - now : 1);
+}
+
+/* CredSSP is DONE: policy, then the account lookup off the loop. */
+void
+gw_admit(struct gw_conn *c)
+{
+    const credssp_result *r = credssp_engine_result(c->eng);
+    const struct gw_opts *o = &c->gw->opt;
+
+    if (r == NULL) {
+        gw_conn_finish(c, credssp_error_name(CREDSSP_E_INTERNAL), "no_result", "refused");
+        return;
+    }
+    remember(c, r);
+    if (!adm_promote(&c->adm))                  /* --max-concurrent relayed sessions */
+        decide(c, "busy", "max_concurrent");
+    else if (!type_allowed(o, credssp_result_cred_type(r)))
+        decide(c, credssp_error_name(CREDSSP_E_POLICY_CRED_TYPE), c->rep.cred_type);
+    else
+        start_lookup(c);
 }

@@ -174,10 +174,26 @@ x224_input(struct gw_conn *c)
         engine_step(c, credssp_engine_feed(c->eng, c->cr + flen, c->cr_len - flen));
 }
 
-/* The step pool handed the engine back: go on as after a feed. */
+/*
+ * The step pool handed the engine back: go on as after a feed.  Or it
+ * finished the account lookup: admit (unless the deadline refused the login
+ * meanwhile; then only the result is wiped).
+ */
 void
 gw_conn_on_step(struct gw_conn *c)
 {
+    if (c->in_map) {
+        c->in_map = false;
+        if (c->state == GS_CREDSSP) {
+            gw_admit_lookup_done(c);
+            pull_front_plain(c);
+        } else {
+            credssp_result_free(c->result);
+            c->result = NULL;
+        }
+        gw_conn_on_front(c, 0);                 /* send what it queued, read again */
+        return;
+    }
     c->in_step = false;
     if (c->state != GS_CREDSSP)
         return;                                 /* closed meanwhile: freed by the loop */
@@ -249,7 +265,8 @@ gw_front_readable(struct gw_conn *c)
 {
     uint8_t buf[GW_READ_CHUNK];
 
-    for (int i = 0; i < GW_READS_PER_EVENT && c->state != GS_CLOSED && !c->front.eof && !c->in_step;
+    for (int i = 0;
+         i < GW_READS_PER_EVENT && c->state != GS_CLOSED && !c->front.eof && !gw_front_paused(c);
          i++) {
         uint8_t *dst = buf;
         size_t cap = sizeof(buf);

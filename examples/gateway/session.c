@@ -34,8 +34,8 @@
 /* ------------------------------------------------------------------ */
 
 /* Arm the connection's timer to fire once in ms milliseconds (0 = disarm). */
-static void
-set_timer(struct gw_conn *c, uint64_t ms)
+void
+gw_conn_set_timer(struct gw_conn *c, uint64_t ms)
 {
     struct itimerspec its;
 
@@ -50,7 +50,7 @@ set_timer(struct gw_conn *c, uint64_t ms)
 void
 gw_conn_arm_deadline(struct gw_conn *c)
 {
-    set_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->gw->opt.timeout_ms, fe_now_ms()));
+    gw_conn_set_timer(c, adm_timer_ms(&c->adm, c->start_ms, c->gw->opt.timeout_ms, fe_now_ms()));
 }
 
 /* Register or change the epoll interest of one end. */
@@ -72,6 +72,12 @@ set_events(struct gw_conn *c, struct gw_end *e, uint32_t want)
     }
 }
 
+bool
+gw_front_paused(const struct gw_conn *c)
+{
+    return c->in_step || (c->in_map && c->state == GS_CREDSSP);
+}
+
 /* What each socket should wait for in the current state. */
 static void
 update_events(struct gw_conn *c)
@@ -81,7 +87,7 @@ update_events(struct gw_conn *c)
 
     if (c->state == GS_CLOSED)
         return;
-    if (!c->front.eof && !c->in_step &&
+    if (!c->front.eof && !gw_front_paused(c) &&
         (closing || fe_queue_pending(&c->back.out) < HIGH_WATER))
         f |= EPOLLIN;
     if (fe_queue_pending(&c->front.out) > 0 && !c->front.shut)
@@ -122,7 +128,7 @@ void
 gw_conn_close_now(struct gw_conn *c)
 {
     end_close(c, &c->back);
-    if (c->in_step)
+    if (c->in_step || c->in_map)
         end_close(c, &c->front);
     c->state = GS_CLOSED;
 }
@@ -207,7 +213,7 @@ after_flush(struct gw_conn *c)
     }
     c->front.shut = true;
     c->state = GS_LINGER;
-    set_timer(c, GW_LINGER_MS);
+    gw_conn_set_timer(c, GW_LINGER_MS);
 }
 
 /* Flush both sides; a failing socket ends the connection (or just its leg). */
@@ -252,7 +258,7 @@ gw_conn_finish(struct gw_conn *c, const char *outcome, const char *reason, const
         (void)gw_drain_back(c);
     }
     c->state = GS_FLUSH;
-    set_timer(c, GW_LINGER_MS);
+    gw_conn_set_timer(c, GW_LINGER_MS);
     flush_all(c);
 }
 
@@ -261,7 +267,7 @@ void
 gw_conn_relay_open(struct gw_conn *c)
 {
     if (c->up_open && c->down_open && c->state == GS_RELAY)
-        set_timer(c, 0);
+        gw_conn_set_timer(c, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -305,12 +311,12 @@ gw_conn_on_front(struct gw_conn *c, uint32_t events)
 {
     if (c->state == GS_CLOSED)
         return;
-    if (c->in_step && (events & (EPOLLHUP | EPOLLERR))) {
+    if (gw_front_paused(c) && (events & (EPOLLHUP | EPOLLERR))) {
         gw_conn_conclude(c, credssp_error_name(CREDSSP_E_CLOSED), NULL, "client_closed");
         gw_conn_close_now(c);                   /* gone while its back end works */
         return;
     }
-    if (!c->in_step && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+    if (!gw_front_paused(c) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
         gw_front_readable(c);
     flush_all(c);
     update_events(c);
@@ -350,11 +356,16 @@ gw_conn_on_timer(struct gw_conn *c)
          * after it, close at once (not the client's fault: no penalty). */
         if (!c->step_grace) {
             c->step_grace = true;
-            set_timer(c, STEP_POOL_GRACE_MS);
+            gw_conn_set_timer(c, STEP_POOL_GRACE_MS);
             return;
         }
         gw_conn_conclude(c, credssp_error_name(CREDSSP_E_TIMEOUT), "backend", "close");
         gw_conn_close_now(c);
+        return;
+    }
+    if (c->in_map && c->state == GS_CREDSSP) {
+        gw_admit_lookup_timeout(c);             /* NSS still busy: refuse now */
+        update_events(c);
         return;
     }
     switch (c->state) {
@@ -450,7 +461,7 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
 bool
 gw_conn_is_closed(const struct gw_conn *c)
 {
-    return c->state == GS_CLOSED && !c->in_step;
+    return c->state == GS_CLOSED && !c->in_step && !c->in_map;
 }
 
 void
@@ -494,6 +505,7 @@ gw_conn_free(struct gw_conn *c)
     cfgref_drop(c->cfg_ref);
     memtls_free(c->btls);
     gw_inject_drop(c, false);
+    credssp_result_free(c->result);
     fe_queue_free(&c->up);
     fe_queue_free(&c->down);
     free(c->principal);

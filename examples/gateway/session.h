@@ -5,8 +5,9 @@
  *                   answered with HYBRID / HYBRID_EX or HYBRID_REQUIRED (2.2.1.2)
  *   GS_CREDSSP      TLS + MS-CSSP through the engine; wrong credentials end
  *                   here with errorCode, xrdp is never contacted
- *   (admit.c)       policy, local account, hand-off token, Early User
- *                   Authorization Result (2.2.10.2)
+ *   (admit.c)       policy, local account (looked up on the step pool: the
+ *                   client is not read meanwhile), hand-off token, Early
+ *                   User Authorization Result (2.2.10.2)
  *   GS_BACK_CONNECT TCP / Unix connect to xrdp
  *   GS_BACK_X224    Connection Request PROTOCOL_SSL, Connection Confirm
  *   GS_BACK_TLS     TLS client handshake with xrdp
@@ -97,6 +98,13 @@ struct gw_conn {
     struct step_job step;         /* the engine step on the pool */
     bool in_step;                 /* the pool owns the engine: hands off */
     bool step_grace;              /* the deadline passed once during this step */
+    /* admit.c: the account lookup on the step pool (NSS may block) */
+    struct step_job map;
+    bool in_map;                  /* the pool owns result and map_*: hands off */
+    credssp_result *result;       /* taken from the engine after CredSSP */
+    credssp_error map_ret;
+    const char *map_why;
+    char map_local[FE_ACCOUNT_MAX];
 };
 
 /* ---- loop interface (session.c) ---- */
@@ -143,11 +151,18 @@ void gw_conn_finish(struct gw_conn *c, const char *outcome, const char *reason,
 void gw_backend_start(struct gw_conn *c);
 /* Arm the next admission deadline (X.224, step, or what is left of --timeout). */
 void gw_conn_arm_deadline(struct gw_conn *c);
+/* The client is not read while the pool has its engine or its account lookup. */
+bool gw_front_paused(const struct gw_conn *c);
+/* Arm the connection's timer to fire once in ms milliseconds (0 = disarm). */
+void gw_conn_set_timer(struct gw_conn *c, uint64_t ms);
 /* The relay is fully open: cancel the set-up deadline. */
 void gw_conn_relay_open(struct gw_conn *c);
 
-/* admit.c: CredSSP is DONE; decide, then start the backend or refuse. */
+/* admit.c: CredSSP is DONE; policy, then the account lookup (in_map). */
 void gw_admit(struct gw_conn *c);
+/* admit.c: the lookup answered / missed its deadline: start the backend or refuse. */
+void gw_admit_lookup_done(struct gw_conn *c);
+void gw_admit_lookup_timeout(struct gw_conn *c);
 /* admit.c: wipe and free c->inject; a token not sent to xrdp is revoked. */
 void gw_inject_drop(struct gw_conn *c, bool sent);
 

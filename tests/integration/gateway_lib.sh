@@ -505,3 +505,38 @@ for kv in pairs:
 sys.exit(1 if bad else 0)
 EOF
 }
+
+# gw_slow_setup SHIM: the set-up of the slow back-end tests
+# (test_gateway_slow_*.sh): an NTLM key file with the test user and bob
+# (password bobpw), xrdp on a Unix socket with pam_unix, NTLM_USER_FILE-style
+# files $T/ntlm_user and $T/ntlm_bob; sets SHIM (the LD_PRELOAD shim built
+# under tests/integration/.libs), LOAD and HOST.
+gw_slow_setup() {
+    "$PY" -c 'import gssapi, cryptography' 2>/dev/null || gw_skip "python3-gssapi / cryptography missing"
+    [ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
+        gw_skip "gss-ntlmssp not installed"
+    gw_need hostname
+    SHIM=$top_builddir/tests/integration/.libs/$1
+    [ -e "$SHIM" ] || gw_fail "shim not built: $SHIM (make check builds it)"
+    LOAD=$top_srcdir/tests/integration/admission_load.py
+    gw_make_user
+    printf '%s\n' "$GW_PASS" | "$KEYADD" "$T/keys" "$GW_USER" TESTDOM || gw_fail "keyfile_add"
+    printf '%s\n' bobpw | "$KEYADD" "$T/keys" bob TESTDOM || gw_fail "keyfile_add"
+    gw_xrdp_configs unix
+    gw_pam_stack plain
+    gw_start_xrdp
+    HOST=$(hostname)
+    printf 'TESTDOM:%s:%s\n' "$GW_USER" "$GW_PASS" >"$T/ntlm_user"
+    printf 'TESTDOM:bob:bobpw\n' >"$T/ntlm_bob"
+}
+
+# gw_bob_bg WHAT: bob's NLA login (HYBRID_EX) in the background to $T/bob.out,
+# BOB_PID; waits until the shim marks that his slow WHAT started.
+gw_bob_bg() {
+    NTLM_USER_FILE="$T/ntlm_bob" CSSP_PASSWORD=bobpw timeout 20 "$PY" \
+        "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm --user bob \
+        --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B >"$T/bob.out" 2>&1 &
+    BOB_PID=$!
+    GW_PIDS="$GW_PIDS $BOB_PID"
+    gw_wait_for test -e "$T/mark" || gw_fail "bob's $1 never started: $(cat "$T/bob.out")"
+}

@@ -12,31 +12,11 @@
 # mode the gateway's loop sat in gss_accept_sec_context for those 2 s.
 . "$(dirname "$0")/gateway_lib.sh"
 gw_init gateway-slow
-"$PY" -c 'import gssapi, cryptography' 2>/dev/null || gw_skip "python3-gssapi / cryptography missing"
-[ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
-    gw_skip "gss-ntlmssp not installed"
-gw_need hostname
-SHIM=$top_builddir/tests/integration/.libs/slowkey.so
-[ -e "$SHIM" ] || gw_fail "shim not built: $SHIM (make check builds it)"
-LOAD=$top_srcdir/tests/integration/admission_load.py
-gw_make_user
-printf '%s\n' "$GW_PASS" | "$KEYADD" "$T/keys" "$GW_USER" TESTDOM || gw_fail "keyfile_add"
-printf '%s\n' bobpw | "$KEYADD" "$T/keys" bob TESTDOM || gw_fail "keyfile_add"
-gw_xrdp_configs unix
-gw_pam_stack plain
-gw_start_xrdp
-HOST=$(hostname)
-printf 'TESTDOM:%s:%s\n' "$GW_USER" "$GW_PASS" >"$T/ntlm_user"
-printf 'TESTDOM:bob:bobpw\n' >"$T/ntlm_bob"
+gw_slow_setup slowkey.so
 
 GW_GATEWAY_WRAP="env LD_PRELOAD=$SHIM CSSP_SLOW_USER=bob CSSP_SLOW_MS=2000 CSSP_SLOW_MARK=$T/mark" \
     gw_gateway gw --ntlm-keyfile "$T/keys"
-NTLM_USER_FILE="$T/ntlm_bob" CSSP_PASSWORD=bobpw timeout 20 "$PY" \
-    "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm --user bob \
-    --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B >"$T/bob.out" 2>&1 &
-BOB_PID=$!
-GW_PIDS="$GW_PIDS $BOB_PID"
-gw_wait_for test -e "$T/mark" || gw_fail "bob's back end never started: $(cat "$T/bob.out")"
+gw_bob_bg "back end"
 "$PY" "$top_srcdir/tests/integration/x224_probe.py" "$PORT" 10 100 >"$T/x224.out" 2>&1 ||
     gw_fail "X.224 while bob waits: $(cat "$T/x224.out")"
 cat "$T/x224.out"
