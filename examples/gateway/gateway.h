@@ -76,6 +76,7 @@ struct gw_opts {
     unsigned long connections;    /* 0 = until SIGTERM / SIGINT */
     unsigned timeout_ms;
     unsigned max_concurrent;      /* relayed (authenticated) sessions at once */
+    unsigned step_threads;        /* step pool threads, 0 = steps on the loop */
     struct adm_config admit;      /* admission control (admission.h) */
     struct ad_opts ad;            /* --ad / --ad-*: map domain users (ad_opts.h) */
 };

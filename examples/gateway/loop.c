@@ -85,7 +85,7 @@ gw_loop_run(struct gateway *gw, int listen_fd)
     struct fe_loop lp = {
         .name = GW_NAME, .prog = gw, .ops = &gateway_ops,
         .epfd = &gw->epfd, .adm = &gw->adm, .admit = &gw->opt.admit, .steps = &gw->steps,
-        .step_threads = STEP_POOL_THREADS,
+        .step_threads = gw->opt.step_threads,
         .active = &gw->active, .accepted = &gw->accepted, .connections = gw->opt.connections,
     };
 

@@ -39,7 +39,8 @@ enum {
     OPT_CAPTURE,
     OPT_MAXC,
     OPT_PORT_FILE,
-    OPT_NO_HYBRID_EX
+    OPT_NO_HYBRID_EX,
+    OPT_STEP_THREADS
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +62,7 @@ static const struct option long_opts[] = {
     { "connections", required_argument, NULL, 'N' },
     { "timeout", required_argument, NULL, 'T' },
     { "max-concurrent", required_argument, NULL, OPT_MAXC },
+    { "step-threads", required_argument, NULL, OPT_STEP_THREADS },
     { "json", no_argument, NULL, 'j' },
     { "port-file", required_argument, NULL, OPT_PORT_FILE },
     { "no-hybrid-ex", no_argument, NULL, OPT_NO_HYBRID_EX },
@@ -108,13 +110,18 @@ usage(FILE *f)
 "  --timeout MS            set-up deadline per connection (default %u)\n"
 "  --max-concurrent N      relayed (authenticated) sessions at once (default %u);\n"
 "                          one more is refused with outcome \"busy\"\n"
+"  --step-threads N        threads for the work that may block (GSS accept, key\n"
+"                          lookup, the local account's NSS lookup; 0..%u,\n"
+"                          default %u; 0 = on the event loop, which then waits\n"
+"                          for every slow back end)\n"
 "  --json                  audit lines as JSON on stdout (else text on stderr)\n"
 "  --port-file FILE        write the bound port to FILE once listening\n"
 "  --no-hybrid-ex          never select HYBRID_EX\n"
 "  --config FILE           read these options from FILE (key = value lines,\n"
 "                          see credssp.conf(5)); the command line overrides it\n"
 "  --help                  this text\n",
-            GW_DEFAULT_TIMEOUT_MS, GW_DEFAULT_MAX_CONCURRENT);
+            GW_DEFAULT_TIMEOUT_MS, GW_DEFAULT_MAX_CONCURRENT, STEP_POOL_MAX_THREADS,
+            STEP_POOL_THREADS);
     ado_usage(f);
     adm_usage(f);
 }
@@ -194,6 +201,7 @@ parse_args(int argc, char **argv, struct gw_opts *o)
     o->min_version = 5;
     o->timeout_ms = GW_DEFAULT_TIMEOUT_MS;
     o->max_concurrent = GW_DEFAULT_MAX_CONCURRENT;
+    o->step_threads = STEP_POOL_THREADS;
     o->hybrid_ex = true;
     o->session = "";
     o->keyring = CREDSSP_HANDOFF_KEYRING_USER;
@@ -238,6 +246,10 @@ parse_args(int argc, char **argv, struct gw_opts *o)
         case OPT_MAXC:
             rc = number_opt("max-concurrent", optarg, 1, 4096, &v);
             o->max_concurrent = (unsigned)v;
+            break;
+        case OPT_STEP_THREADS:
+            rc = number_opt("step-threads", optarg, 0, STEP_POOL_MAX_THREADS, &v);
+            o->step_threads = (unsigned)v;
             break;
         case 'h':
             return 1;

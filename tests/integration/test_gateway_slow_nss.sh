@@ -17,13 +17,24 @@
 #     1.2, 1.5 s each at most), all within the 3 s of bob's first lookup;
 #  2. bob's login ends at --step-timeout (1000 ms): outcome "timeout",
 #     reason "account_lookup", EUA access denied, within 2.5 s of the accept;
-#  3. the thread count stays at 1 + step threads + 1;
+#  3. the thread count stays at 1 + --step-threads (2) + 1, and
+#     --step-threads refuses values outside 0..64;
 #  4. once the lookups have returned, the test user still logs in and the
 #     gateway stops cleanly on SIGTERM.
 . "$(dirname "$0")/gateway_lib.sh"
 gw_init gateway-nss
 gw_slow_setup slownss.so
-STEPS=4
+STEPS=2
+
+# --step-threads: 0..64, anything else is a usage error (exit 2, no start)
+for bad in -1 65 two 3x ''; do
+    "$GATEWAY" --backend "$GW_BACKEND" --listen 127.0.0.1:0 --step-threads "$bad" \
+        >"$T/bad.out" 2>&1
+    rc=$?
+    [ "$rc" = 2 ] && grep -q -- '--step-threads wants 0..64' "$T/bad.out" ||
+        gw_fail "--step-threads '$bad': exit $rc, $(head -n 1 "$T/bad.out")"
+done
+gw_ok "--step-threads refuses -1, 65, two, 3x and an empty value"
 threads() { awk '/^Threads:/ { print $2 }' /proc/"$GW_PID"/status; }
 logins() {      # logins TAG COUNT: the test user's NLA logins through the gateway
     NTLM_USER_FILE="$T/ntlm_user" CSSP_PASSWORD="$GW_PASS" timeout 30 "$PY" "$LOAD" logins \
@@ -33,7 +44,7 @@ logins() {      # logins TAG COUNT: the test user's NLA logins through the gatew
 }
 
 GW_GATEWAY_WRAP="env LD_PRELOAD=$SHIM CSSP_SLOW_NSS_USER=bob CSSP_SLOW_NSS_MS=3000 CSSP_SLOW_NSS_MARK=$T/mark" \
-    gw_gateway gw --ntlm-keyfile "$T/keys" --step-timeout 1000
+    gw_gateway gw --ntlm-keyfile "$T/keys" --step-timeout 1000 --step-threads "$STEPS"
 T0=$(date +%s%N)
 gw_bob_bg "NSS lookup"
 TM=$(date +%s%N)
