@@ -510,7 +510,7 @@ EOF
 # (test_gateway_slow_*.sh): an NTLM key file with the test user and bob
 # (password bobpw), xrdp on a Unix socket with pam_unix, NTLM_USER_FILE-style
 # files $T/ntlm_user and $T/ntlm_bob; sets SHIM (the LD_PRELOAD shim built
-# under tests/integration/.libs), LOAD and HOST.
+# by make check, e.g. slownss.so), LOAD and HOST.
 gw_slow_setup() {
     "$PY" -c 'import gssapi, cryptography' 2>/dev/null || gw_skip "python3-gssapi / cryptography missing"
     [ -e /usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so ] || ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1 ||
