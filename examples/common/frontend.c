@@ -56,6 +56,27 @@ frontend_block_sighup(void)
     (void)pthread_sigmask(SIG_BLOCK, &mask, NULL);
 }
 
+const char *
+frontend_ntlm_source(const char *prog, const char *ntlm_keyfile, bool passthrough)
+{
+    char why[512];
+
+    if (ntlm_keyfile != NULL) {
+        fprintf(stderr, "%s: NTLM: NT hashes from %s\n", prog, ntlm_keyfile);
+        return "keyfile";
+    }
+    if (credssp_winbind_probe(NULL, why, sizeof(why)) == CREDSSP_OK) {
+        fprintf(stderr, "%s: NTLM: pass-through to winbindd (%s)\n", prog, CREDSSP_WINBIND_PIPE);
+        return "winbind";
+    }
+    if (passthrough) {
+        fprintf(stderr, "%s: --ntlm-passthrough: %s\n", prog, why);
+        return NULL;
+    }
+    fprintf(stderr, "%s: warning: no --ntlm-keyfile, and %s; NTLM logons will fail\n", prog, why);
+    return "winbind";
+}
+
 /* Build and prepare a config; *bad names the file of a failed step. */
 static credssp_error
 build_config(const struct frontend_config *fc, credssp_config **out, const char **bad)

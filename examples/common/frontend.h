@@ -1,7 +1,8 @@
 /*
  * frontend.h - what credssp-server and credssp-gateway share around the
  * acceptor: the listening socket, the library's log sink, the acceptor
- * configuration (MS-CSSP 3.1.5 policy), and the port file the tests read.
+ * configuration (MS-CSSP 3.1.5 policy), the NTLM source (key file or
+ * winbind pass-through), and the port file the tests read.
  */
 #ifndef CSSP_EXAMPLE_FRONTEND_H
 #define CSSP_EXAMPLE_FRONTEND_H
@@ -23,6 +24,16 @@ struct frontend_config {
     unsigned timeout_ms;
 };
 
+/*
+ * Where NTLM responses are verified: the key file (ntlm_keyfile set), or
+ * the host's winbindd (pass-through, probed with credssp_winbind_probe).
+ * Pass-through asked for (passthrough) needs a reachable winbindd; implied
+ * (no key file) an unreachable one is only a warning, since Kerberos may be
+ * all the admin wants.  One line on stderr, prefixed with prog, says which.
+ * Returns the report's "ntlm_source" ("keyfile" or "winbind"), or NULL when
+ * the program must not start.
+ */
+const char *frontend_ntlm_source(const char *prog, const char *ntlm_keyfile, bool passthrough);
 /* Library audit lines on stderr, escaped by json_write_text (json.h). */
 void frontend_log_stderr(void *userdata, int level, const char *msg);
 /* Build and prepare the shared acceptor configuration. */

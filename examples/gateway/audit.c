@@ -43,6 +43,7 @@ emit_json(const struct gw_report *r)
     json_str(&j, "cred_type", r->cred_type);
     json_str(&j, "local_user", r->local_user);
     json_str(&j, "mode", r->mode);
+    json_str(&j, "ntlm_source", r->ntlm_source);
     json_str(&j, "outcome", r->outcome);
     json_str(&j, "reason", r->reason);
     if (r->error_code != 0) {
@@ -85,6 +86,7 @@ emit_human(const struct gw_report *r)
     json_human_word(&w, "cred", r->cred_type);
     json_human_str(&w, "local_user", r->local_user);
     json_human_word(&w, "mode", r->mode);
+    json_human_word(&w, "ntlm_source", r->ntlm_source);
     json_human_word(&w, "outcome", r->outcome);
     json_human_word(&w, "reason", r->reason);
     if (r->error_code != 0) {

@@ -29,6 +29,7 @@ struct gw_report {
     const char *cred_type;
     const char *local_user;       /* the account given to xrdp */
     const char *mode;             /* "password" or "token" */
+    const char *ntlm_source;      /* "keyfile" or "winbind" (where NTLM is verified) */
     const char *outcome;          /* "ok", an error name, or a gateway outcome */
     const char *reason;           /* detail for refusals, or NULL */
     uint32_t error_code;          /* NTSTATUS sent in errorCode, 0 = none */

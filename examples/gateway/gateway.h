@@ -68,6 +68,7 @@ struct gw_opts {
     const char *port_file;
     enum gw_mode mode;
     bool trust;                   /* accept Restricted Admin / Remote Guard (token mode) */
+    bool ntlm_passthrough;        /* NTLM via winbindd, checked at start */
     bool json;
     bool hybrid_ex;
     int min_version;
@@ -92,6 +93,7 @@ struct gateway {
     SSL_CTX *front_ctx;           /* owned; also given to cfg; SIGHUP swaps it */
     SSL_CTX *back_ctx;            /* TLS client context toward xrdp */
     X509 *back_pin;               /* --backend-cert, or NULL */
+    const char *ntlm_source;      /* "keyfile" or "winbind" (frontend_ntlm_source) */
     struct x224_policy policy;
     int capture_fd;               /* -1 unless --capture */
     int epfd;

@@ -40,7 +40,8 @@ enum {
     OPT_MAXC,
     OPT_PORT_FILE,
     OPT_NO_HYBRID_EX,
-    OPT_STEP_THREADS
+    OPT_STEP_THREADS,
+    OPT_NTLM_PASSTHROUGH
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {
     { "cert", required_argument, NULL, 'c' },
     { "key", required_argument, NULL, 'k' },
     { "ntlm-keyfile", required_argument, NULL, 'n' },
+    { "ntlm-passthrough", no_argument, NULL, OPT_NTLM_PASSTHROUGH },
     { "keytab", required_argument, NULL, 't' },
     { "min-version", required_argument, NULL, 'V' },
     { "mode", required_argument, NULL, OPT_MODE },
@@ -90,6 +92,10 @@ usage(FILE *f)
 "                          new connections (live ones keep theirs)\n"
 "  --ntlm-keyfile FILE     smbpasswd-format NT-hash file for NTLM, loaded into\n"
 "                          an index (reloaded when it changes or on SIGHUP)\n"
+"  --ntlm-passthrough      NTLM through the host's winbindd (a domain member:\n"
+"                          no NT hash on the host); refuses to start when\n"
+"                          winbindd is not reachable.  Without a key file this\n"
+"                          is the default, then unreachable is only a warning\n"
 "  --keytab FILE           keytab with TERMSRV/<host> keys for Kerberos\n"
 "  --min-version N         minimum client CredSSP version, 2..6 (default 5)\n"
 "  --mode password|token   give xrdp the password itself (default), or a\n"
@@ -221,6 +227,7 @@ parse_args(int argc, char **argv, struct gw_opts *o)
         case OPT_CAPTURE: o->capture = optarg; break;
         case OPT_PORT_FILE: o->port_file = optarg; break;
         case OPT_NO_HYBRID_EX: o->hybrid_ex = false; break;
+        case OPT_NTLM_PASSTHROUGH: o->ntlm_passthrough = true; break;
         case OPT_MODE:
         case OPT_KEYRING:
         case OPT_SESSION:
@@ -269,6 +276,10 @@ parse_args(int argc, char **argv, struct gw_opts *o)
     }
     if ((o->cert_file == NULL) != (o->key_file == NULL)) {
         fprintf(stderr, GW_NAME ": --cert and --key go together\n");
+        return -1;
+    }
+    if (o->ntlm_passthrough && o->ntlm_keyfile != NULL) {
+        fprintf(stderr, GW_NAME ": --ntlm-passthrough and --ntlm-keyfile exclude each other\n");
         return -1;
     }
     if (o->trust && o->mode != GW_MODE_TOKEN) {
@@ -346,6 +357,9 @@ setup(struct gateway *gw)
     credssp_error ret;
 
     if (gw_backend_parse(o->backend_spec, &gw->backend) != 0)
+        return -1;
+    gw->ntlm_source = frontend_ntlm_source(GW_NAME, o->ntlm_keyfile, o->ntlm_passthrough);
+    if (gw->ntlm_source == NULL)
         return -1;
     ret = cert_make_ssl_ctx(o->cert_file, o->key_file, &gw->front_ctx);
     if (ret != CREDSSP_OK) {

@@ -435,6 +435,7 @@ gw_conn_new(struct gateway *gw, int fd, const struct sockaddr *sa, socklen_t sal
     fe_queue_init(&c->down, DOWN_MAX, false);
     c->rep.eua = -1;
     c->rep.mode = gw->opt.mode == GW_MODE_TOKEN ? "token" : "password";
+    c->rep.ntlm_source = gw->ntlm_source;
     format_peer(sa, salen, c->rep.peer, sizeof(c->rep.peer));
     c->next = gw->conns;
     if (gw->conns != NULL)

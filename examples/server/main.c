@@ -348,36 +348,18 @@ check_args(int argc, char **argv)
     return parse_args(argc, argv, &scratch);
 }
 
-/*
- * Where NTLM responses are verified: the key file, or winbindd (pass-through).
- * Pass-through asked for explicitly needs a reachable winbindd; implied (no
- * key file) an unreachable one is a warning, since Kerberos may be all the
- * admin wants.  The choice goes into every report ("ntlm_source").  0 = go on.
- */
+/* The NTLM source (frontend_ntlm_source), in every report.  0 = go on. */
 static int
 choose_ntlm_source(const struct server_opts *o)
 {
-    char why[512];
+    const char *src;
 
     if (o->tls_only)
         return 0;
-    if (o->ntlm_keyfile != NULL) {
-        report_set_ntlm_source("keyfile");
-        fprintf(stderr, "credssp-server: NTLM: NT hashes from %s\n", o->ntlm_keyfile);
-        return 0;
-    }
-    report_set_ntlm_source("winbind");
-    if (credssp_winbind_probe(NULL, why, sizeof(why)) == CREDSSP_OK) {
-        fprintf(stderr, "credssp-server: NTLM: pass-through to winbindd (%s)\n",
-                CREDSSP_WINBIND_PIPE);
-        return 0;
-    }
-    if (o->ntlm_passthrough) {
-        fprintf(stderr, "credssp-server: --ntlm-passthrough: %s\n", why);
+    src = frontend_ntlm_source("credssp-server", o->ntlm_keyfile, o->ntlm_passthrough);
+    if (src == NULL)
         return -1;
-    }
-    fprintf(stderr, "credssp-server: warning: no --ntlm-keyfile, and %s; NTLM logons will "
-                    "fail\n", why);
+    report_set_ntlm_source(src);
     return 0;
 }
 

@@ -9,7 +9,9 @@
 #   NSS is libnss_winbind (nss_wrapper; the host's nsswitch.conf is not
 #   touched).  sesman starts the session of
 #   ADTEST\alice and pam_credssp leaves a cache with krbtgt/AD.TEST owned by
-#   alice (uid 20001).
+#   alice (uid 20001).  The gateway's report names the NTLM source
+#   (ntlm_source winbind); before the DC runs, --ntlm-passthrough refuses to
+#   start (exit 1) because winbindd is not reachable.
 . "$(dirname "$0")/interop_lib.sh"
 il_init ad-gateway
 . "$(dirname "$0")/ad_lib.sh"
@@ -40,6 +42,14 @@ exec 8>"${TMPDIR:-/tmp}/credssp-gateway-tests.lock"
 flock -w 170 8 || il_fail "could not take the gateway test lock"
 gw_port_open 3350 && il_skip "port 3350 (xrdp-sesman) is in use"
 GW_LOCKS_BEFORE=$(ls -d /tmp/.X*-lock 2>/dev/null | tr '\n' ' ')
+# winbindd down: --ntlm-passthrough refuses to start and names the reason
+"$GATEWAY" --ntlm-passthrough --backend "unix:$T/none.sock" --listen 127.0.0.1:0 \
+    --connections 1 >"$T/nowb.json" 2>"$T/nowb.log"
+rc=$?
+[ "$rc" = 1 ] || il_fail "--ntlm-passthrough without winbindd: exit $rc, expected 1"
+grep -q -- '--ntlm-passthrough: winbindd is not reachable' "$T/nowb.log" ||
+    il_fail "no reason for the refusal: $(cat "$T/nowb.log")"
+il_ok "gateway --ntlm-passthrough without winbindd: refused at start-up"
 ad_start
 ad_tool spn add host/localhost rdpsvc
 ad_tool domain exportkeytab "$D/host.keytab" --principal=host/localhost
@@ -73,11 +83,12 @@ il_asan_binary "$GATEWAY" && _pre="$(il_asan_runtime):$NSSW"
 printf '#!/bin/sh\nLD_PRELOAD=%s exec %s "$@"\n' "$_pre" "$GATEWAY" >"$T/gateway.sh"
 chmod 755 "$T/gateway.sh"
 GATEWAY=$T/gateway.sh
-gw_gateway gw --ad-domain ADTEST --mode token
+gw_gateway gw --ntlm-passthrough --ad-domain ADTEST --mode token
 GW_USER='ADTEST\alice'
 gw_full_session full /u:alice /d:ADTEST "/p:$AD_ALICE_PW"
 gw_wait_audit "$T/gw.json" 1
-gw_json "$T/gw.json" 1 outcome=ok mode=token cred_type=password 'local_user=ADTEST\alice'
+gw_json "$T/gw.json" 1 outcome=ok mode=token cred_type=password 'local_user=ADTEST\alice' \
+    ntlm_source=winbind mech=ntlm
 [ "$GW_SESSION" = ok ] || il_fail "xrdp-sesman started no session for ADTEST\\alice ($GW_SESSION)"
 il_ok "gateway + xrdp: NTLM ADTEST\\\\alice -> xrdp session of the AD user (token mode)"
 _cc=$(ls "$T/cc"/krb5cc_20001_* 2>/dev/null | head -n 1)

@@ -65,7 +65,8 @@ wait "$BOB_PID"
 MS=$((($(date +%s%N) - T0) / 1000000))
 grep -q '"user":"bob"' "$T/gw.json" || gw_fail "no report for bob"
 grep '"user":"bob"' "$T/gw.json" >"$T/bob.json"
-gw_json "$T/bob.json" 1 outcome=timeout reason=account_lookup eua=5 ending=refused local_user=null
+gw_json "$T/bob.json" 1 outcome=timeout reason=account_lookup eua=5 ending=refused local_user=null \
+    ntlm_source=keyfile
 grep -qx 'eua: 05000000' "$T/bob.out" || gw_fail "bob: no EUA access denied: $(cat "$T/bob.out")"
 SRV_MS=$(sed -n 's/.*"elapsed_ms":\([0-9]*\).*/\1/p' "$T/bob.json")
 [ "$SRV_MS" -lt 2500 ] || gw_fail "bob's login took $SRV_MS ms (lookups 2 x 3000 ms, --step-timeout 1000)"
