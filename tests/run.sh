@@ -60,13 +60,18 @@ count_results() {
     done < <(find "$dir" -name '*.trs' | sort)
 }
 
-# Show the logs of failed tests of one build directory.
+# Show the logs of failed tests of one build directory, and keep a copy in
+# build/failed-logs/ (the next run starts with rm -rf build/NAME): a failure
+# seen once in many runs keeps its evidence.
 show_failures() {
-    local dir=$1 trs
+    local dir=$1 trs keep
+    keep="$top/build/failed-logs/$(date -u +%Y%m%dT%H%M%SZ)-$(basename "$dir")"
     while IFS= read -r trs; do
         if ! grep -q '^:test-result: \(PASS\|SKIP\|XFAIL\)' "$trs"; then
             echo "----- ${trs%.trs}.log -----"
             tail -n 60 "${trs%.trs}.log" 2>/dev/null || true
+            mkdir -p "$keep" && cp "${trs%.trs}.log" "$keep/" 2>/dev/null &&
+                echo "(kept in $keep/)"
         fi
     done < <(find "$dir" -name '*.trs' | sort)
 }

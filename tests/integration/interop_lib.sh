@@ -18,6 +18,7 @@ IL_KDC_PID=""
 # il_init NAME: scratch directory, HOME, cleanup trap.
 il_init() {
     T=$(mktemp -d "${TMPDIR:-/tmp}/credssp-$1.XXXXXX") || exit 1
+    IL_T0=$(date +%s)
     export HOME="$T/home"
     mkdir -p "$HOME"
     trap il_cleanup EXIT
@@ -35,6 +36,10 @@ il_cleanup() {
         for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$IL_KDC_PID" 2>/dev/null || break; sleep 0.1; done
     fi
     if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
+        # How long the test ran and how loaded the machine was: a failure seen
+        # once in many runs is then told apart from a deadline missed under load.
+        echo "----- context: $(($(date +%s) - ${IL_T0:-0})) s since il_init, load average" \
+            "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
         for f in "$T"/*.log "$T"/*.json "$T"/*.out; do
             [ -f "$f" ] || continue
             echo "----- $f"
@@ -136,7 +141,9 @@ il_server() {
     SRV_PID=$!
     IL_SERVER_LOG="$T/$_tag.log"
     IL_PIDS="$IL_PIDS $SRV_PID"
-    for _ in $(seq 300); do
+    # A dead server ends the wait at once; a live one may take long under
+    # load (an ephemeral RSA key: 7 s seen at load 25), so up to 2400 polls.
+    for _ in $(seq 2400); do
         [ -s "$T/port" ] && break
         kill -0 "$SRV_PID" 2>/dev/null || il_fail "server exited at start ($_tag)"
         sleep 0.05
