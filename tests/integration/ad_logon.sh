@@ -94,7 +94,7 @@ xf() {
         >"$T/xfreerdp.out" 2>&1
     _rc=$?
     N=$((N + 1))
-    for _ in $(seq 100); do [ "$(il_lines "$T/ntlm.json")" -ge "$N" ] && break; sleep 0.1; done
+    for _ in $(seq 1200); do [ "$(il_lines "$T/ntlm.json")" -ge "$N" ] && break; sleep 0.1; done
     [ "$_rc" = "$_want" ] || il_fail "xfreerdp $* exit $_rc, expected $_want"
 }
 grep -q "NTLM: pass-through to winbindd" "$IL_SERVER_LOG" || il_fail "no pass-through line"
@@ -233,7 +233,7 @@ wbxf() {
     timeout 30 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore +auth-only "$@" \
         >"$T/wbsess.out" 2>&1
     N=$((N + 1))
-    for _ in $(seq 100); do [ "$(il_lines "$T/wbsess.json")" -ge "$N" ] && break; sleep 0.1; done
+    for _ in $(seq 1200); do [ "$(il_lines "$T/wbsess.json")" -ge "$N" ] && break; sleep 0.1; done
 }
 wbxf /u:alice /d:ADTEST "/p:$AD_ALICE_PW"
 tgt_in_session wbsess
@@ -269,7 +269,7 @@ env LD_PRELOAD="$_gwpre" NSS_WRAPPER_PASSWD="$T/wb-passwd" NSS_WRAPPER_GROUP="$T
     --port-file "$T/gw.port" --backend "unix:$T/no-xrdp.sock" --ad-domain ADTEST \
     --connections 4 >"$T/gw.json" 2>"$T/gw.log" &
 GWPID=$!
-for _ in $(seq 100); do [ -s "$T/gw.port" ] && break; sleep 0.1; done
+for _ in $(seq 1200); do [ -s "$T/gw.port" ] && break; sleep 0.1; done
 [ -s "$T/gw.port" ] || il_fail "the gateway did not start: $(cat "$T/gw.log")"
 GWPORT=$(cat "$T/gw.port")
 N=0
@@ -277,7 +277,7 @@ gwxf() {
     timeout 30 xfreerdp "/v:127.0.0.1:$GWPORT" /sec:nla /cert:ignore +auth-only "$@" \
         >"$T/gwxf.out" 2>&1
     N=$((N + 1))
-    for _ in $(seq 100); do [ "$(il_lines "$T/gw.json")" -ge "$N" ] && break; sleep 0.1; done
+    for _ in $(seq 1200); do [ "$(il_lines "$T/gw.json")" -ge "$N" ] && break; sleep 0.1; done
 }
 gwxf /u:alice /d:ADTEST "/p:$AD_ALICE_PW"
 gwxf '/u:adtest\ALICE' "/p:$AD_ALICE_PW"

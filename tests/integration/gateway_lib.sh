@@ -186,9 +186,9 @@ open(path, "w").write("\n".join(lines))
 EOF
 }
 
-# gw_free_port: an unused loopback TCP port.
+# gw_free_port: an unused loopback port below the ephemeral range (free_port.py).
 gw_free_port() {
-    "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    "$PY" "$top_srcdir/tests/integration/free_port.py"
 }
 
 # gw_xrdp_configs [unix|tcp]: xrdp.ini, sesman.ini, certificate,
@@ -368,7 +368,7 @@ gw_gateway_stop() {
 gw_xf() {
     _out=$1
     shift
-    timeout 60 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore +auth-only "$@" \
+    timeout 180 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore +auth-only "$@" \
         >"$T/$_out.out" 2>&1
     XF_RC=$?
 }
@@ -388,7 +388,7 @@ gw_full_session() {
     # count only what comes after sesman has been quiet for a moment.
     gw_settle "$T/sesman.log"
     _from=$(gw_lines "$T/sesman.log")
-    timeout 90 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore /size:800x600 "$@" \
+    timeout 180 xfreerdp "/v:127.0.0.1:$PORT" /sec:nla /cert:ignore /size:800x600 "$@" \
         >"$T/$_out.out" 2>&1 &
     _xf=$!
     GW_PIDS="$GW_PIDS $_xf"
@@ -533,7 +533,7 @@ gw_slow_setup() {
 # gw_bob_bg WHAT: bob's NLA login (HYBRID_EX) in the background to $T/bob.out,
 # BOB_PID; waits until the shim marks that his slow WHAT started.
 gw_bob_bg() {
-    NTLM_USER_FILE="$T/ntlm_bob" CSSP_PASSWORD=bobpw timeout 20 "$PY" \
+    NTLM_USER_FILE="$T/ntlm_bob" CSSP_PASSWORD=bobpw timeout 180 "$PY" \
         "$top_srcdir/tests/integration/spnego_client.py" --port "$PORT" --mech ntlm --user bob \
         --domain TESTDOM --target "TERMSRV@$HOST" --protocols 0x0B >"$T/bob.out" 2>&1 &
     BOB_PID=$!

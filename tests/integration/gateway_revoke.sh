@@ -36,13 +36,13 @@ rm -f "$T/port"
     --ntlm-keyfile "$T/keys" --mode token --keyring session --handoff-timeout 60 \
     --connections 1 >"$T/$2.json" 2>"$T/$2.log" &
 gw=$!
-for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+for _ in $(seq 2400); do [ -s "$T/port" ] && break; sleep 0.05; done
 [ -s "$T/port" ] || { echo "error: gateway did not start"; kill $gw; exit 1; }
 NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=nobody-Pw1 timeout 30 "$PY" \
     "$top_srcdir/tests/integration/spnego_client.py" --port "$(cat "$T/port")" --mech ntlm \
     --user nobody --domain TESTDOM --target "TERMSRV@$(hostname)" --protocols 0x0B --read-ending \
     >"$T/$2.client" 2>&1
-for _ in $(seq 200); do [ -s "$T/$2.json" ] && break; sleep 0.05; done
+for _ in $(seq 2400); do [ -s "$T/$2.json" ] && break; sleep 0.05; done
 echo "keys: $(keyctl rlist @s 2>/dev/null | wc -w)"
 keyctl show @s >"$T/$2.keys" 2>&1
 kill $gw 2>/dev/null

@@ -34,7 +34,7 @@ printf 'bob:bobpw:credssp-test\n' >"$T/bob.passdb"
 "$PY" "$top_srcdir/tests/integration/kdc_delay.py" "$KDC_PORT" "$T/proxy.port" "$T/slow" 4000 \
     "$T/proxy.log" 2>"$T/proxy.err" &
 IL_PIDS="$IL_PIDS $!"
-for _ in $(seq 100); do [ -s "$T/proxy.port" ] && break; sleep 0.05; done
+for _ in $(seq 2400); do [ -s "$T/proxy.port" ] && break; sleep 0.05; done
 [ -s "$T/proxy.port" ] || il_fail "kdc_delay.py did not start: $(cat "$T/proxy.err")"
 sed "s/kdc = 127.0.0.1:$KDC_PORT/kdc = 127.0.0.1:$(cat "$T/proxy.port")/" "$KRB5_CONFIG" >"$T/krb5-proxy.conf"
 grep -q "kdc = 127.0.0.1:$(cat "$T/proxy.port")" "$T/krb5-proxy.conf" || il_fail "krb5.conf not redirected"
@@ -79,7 +79,7 @@ il_login_bg slow1 alice alicepw
 A1=$LPID
 il_login_bg slow2 alice alicepw
 A2=$LPID
-for _ in $(seq 100); do [ -s "$T/proxy.log" ] && break; sleep 0.05; done
+for _ in $(seq 2400); do [ -s "$T/proxy.log" ] && break; sleep 0.05; done
 [ -s "$T/proxy.log" ] || il_fail "alice's jobs never reached the KDC"
 MAXTH=$(threads)
 sleep 0.3

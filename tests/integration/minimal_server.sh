@@ -25,7 +25,7 @@ run() {
         >"$T/server.out" 2>"$T/server.log" &
     SRV_PID=$!
     IL_PIDS="$IL_PIDS $SRV_PID"
-    for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+    for _ in $(seq 2400); do [ -s "$T/port" ] && break; sleep 0.05; done
     [ -s "$T/port" ] || il_fail "minimal_server did not start"
     printf 'TESTDOM:alice:%s\n' "$1" >"$T/ntlm_users"
     NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD="$1" timeout 20 "$PY" \

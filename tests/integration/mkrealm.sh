@@ -57,15 +57,11 @@ tcp_listeners() {
         END { print c + 0 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
-# pick_port: a port in 20000..59999 that looks free (varies with pid and attempt).
+# pick_port: a port P with P and P + 1 free for TCP and UDP, below the
+# kernel's ephemeral range (free_port.py: a port from inside that range could
+# be taken by any test's client socket before krb5kdc binds it).
 pick_port() {
-    n=0
-    while :; do
-        p=$(( 20000 + ( $$ * 7919 + n * 104729 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
-        port_busy "$p" || port_busy "$((p + 1))" || { echo "$p"; return 0; }
-        n=$((n + 1))
-        [ $n -lt 200 ] || { echo "mkrealm.sh: no free port found" >&2; return 1; }
-    done
+    python3 "$(dirname "$0")/free_port.py" 2
 }
 
 # write_conf P: krb5.conf and kdc.conf for a KDC on port P.

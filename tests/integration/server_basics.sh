@@ -133,7 +133,7 @@ if "$PY" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))'
         >"$T/v6.json" 2>"$T/v6.log" &
     SRV_PID=$!
     IL_PIDS="$IL_PIDS $SRV_PID"
-    for _ in $(seq 200); do [ -s "$T/port" ] && break; sleep 0.05; done
+    for _ in $(seq 2400); do [ -s "$T/port" ] && break; sleep 0.05; done
     probe tls "$(cat "$T/port")" ::1 >"$T/v6.out" || il_fail "IPv6 probe"
     il_server_wait
     "$PY" -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["peer"].startswith("[::1]:"), o' \

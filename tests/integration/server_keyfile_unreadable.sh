@@ -41,7 +41,7 @@ N=0
 # next_report KEY=VALUE...: the next report line has these values
 next_report() {
     N=$((N + 1))
-    for _ in $(seq 100); do [ "$(il_lines "$T/unread.json")" -ge "$N" ] && break; sleep 0.1; done
+    for _ in $(seq 1200); do [ "$(il_lines "$T/unread.json")" -ge "$N" ] && break; sleep 0.1; done
     il_expect_json "$T/unread.json" "$N" "$@"
 }
 # wait_log TEXT: the server's log says TEXT (its watcher looks once a second)

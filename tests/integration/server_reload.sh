@@ -79,13 +79,13 @@ NTLM_USER_FILE="$T/ntlm_users" CSSP_PASSWORD=alicepw timeout 40 "$PY" \
     --pause-until "$T/go" >"$T/held.out" 2>&1 &
 HELD=$!
 IL_PIDS="$IL_PIDS $HELD"
-for _ in $(seq 100); do grep -q "^cert_sha256:" "$T/held.out" && break; sleep 0.1; done
+for _ in $(seq 1200); do grep -q "^cert_sha256:" "$T/held.out" && break; sleep 0.1; done
 grep -qx "cert_sha256: $FP_A" "$T/held.out" || il_fail "held connection: no handshake with A"
 il_ok "a connection holds its TLS session with certificate A"
 
 cp "$T/b.pem" "$T/cert.pem" && cp "$T/b.key" "$T/key.pem" || il_fail "cp"
 kill -HUP "$SRV_PID"
-for _ in $(seq 50); do [ "$(log_count "SIGHUP: certificate, key")" -ge "$NPROC" ] && break; sleep 0.1; done
+for _ in $(seq 1200); do [ "$(log_count "SIGHUP: certificate, key")" -ge "$NPROC" ] && break; sleep 0.1; done
 kill -0 "$SRV_PID" || il_fail "server gone after SIGHUP"
 all_seen "$FP_B" || il_fail "after SIGHUP: new connections do not see certificate B"
 [ "$(log_count "SIGHUP: certificate, key")" = "$NPROC" ] || il_fail "not reloaded once per process"
@@ -103,7 +103,7 @@ il_ok "the held connection completes its login bound to certificate A"
 
 printf 'not a certificate\n' >"$T/cert.pem"
 kill -HUP "$SRV_PID"
-for _ in $(seq 100); do [ "$(log_count "reload failed.*$T/cert.pem: no PEM certificate")" -ge "$NPROC" ] && break; sleep 0.1; done
+for _ in $(seq 1200); do [ "$(log_count "reload failed.*$T/cert.pem: no PEM certificate")" -ge "$NPROC" ] && break; sleep 0.1; done
 [ "$(log_count "reload failed.*$T/cert.pem: no PEM certificate")" -ge "$NPROC" ] || il_fail "no log line naming the bad file"
 grep "reload failed" "$IL_SERVER_LOG" | head -1
 kill -0 "$SRV_PID" || il_fail "server gone after a bad SIGHUP"

@@ -40,7 +40,7 @@ il_ok "old keytab, new key: refused (exit $RC)"
 
 mv "$T/new.keytab" "$T/svc.keytab" || il_fail "mv keytab"
 kill -HUP "$SRV_PID"
-for _ in $(seq 50); do grep -q "SIGHUP: certificate, key" "$IL_SERVER_LOG" && break; sleep 0.1; done
+for _ in $(seq 1200); do grep -q "SIGHUP: certificate, key" "$IL_SERVER_LOG" && break; sleep 0.1; done
 krb_login fresh
 [ "$RC" = 0 ] || il_fail "login with the new key after SIGHUP: exit $RC"
 grep -qx "eua: 00000000" "$T/fresh.out" || il_fail "no EUA success"

@@ -58,7 +58,7 @@ bob_login() {
         --protocols 0x0B >"$T/$1.out" 2>&1 &
     BOB_PID=$!
     IL_PIDS="$IL_PIDS $BOB_PID"
-    for _ in $(seq 100); do [ -e "$T/mark" ] && break; sleep 0.05; done
+    for _ in $(seq 2400); do [ -e "$T/mark" ] && break; sleep 0.05; done
     [ -e "$T/mark" ] || il_fail "bob's back end never started: $(cat "$T/$1.out")"
 }
 

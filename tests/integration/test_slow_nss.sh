@@ -51,7 +51,7 @@ T0=$(date +%s%N)
 il_login_bg bob bob bobpw
 BOB_PID=$LPID
 IL_PIDS="$IL_PIDS $BOB_PID"
-for _ in $(seq 100); do [ -e "$T/mark" ] && break; sleep 0.05; done
+for _ in $(seq 2400); do [ -e "$T/mark" ] && break; sleep 0.05; done
 [ -e "$T/mark" ] || il_fail "bob's NSS lookup never started: $(cat "$T/bob.out")"
 TM=$(date +%s%N)
 MAXTH=$(threads)
