@@ -221,12 +221,16 @@ CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_ntlm_keyfile_indexed(cr
  */
 CREDSSP_API credssp_error credssp_config_reload_ntlm_keyfile(const credssp_config *cfg);
 /*
- * In a child process that goes on using a prepared config after fork()
- * (pre-forked workers): start the library's threads of this process (the
- * key index watcher; threads do not survive fork).  Call it once, early in
- * the child, before the first engine.  Not needed when the child execs.
- * CREDSSP_OK also when there is nothing to restart.
+ * Pre-forked workers: credssp_config_before_fork() stops the library's
+ * threads of this process (the key index watcher) so that fork() runs with
+ * no thread of ours holding a lock (a sanitizer's or another library's);
+ * then the parent and each child that goes on using the config call
+ * credssp_config_after_fork(), which starts this process's threads again
+ * (threads do not survive fork).  Call after_fork early in the child,
+ * before the first engine; not needed when the child execs.  after_fork
+ * returns CREDSSP_OK also when there is nothing to restart.
  */
+CREDSSP_API void credssp_config_before_fork(credssp_config *cfg);
 CREDSSP_API CREDSSP_WUR credssp_error credssp_config_after_fork(credssp_config *cfg);
 CREDSSP_API CREDSSP_WUR credssp_error credssp_config_set_ntlm_lookup(credssp_config *cfg,
                                                                       credssp_ntlm_lookup_fn fn,

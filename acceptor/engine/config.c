@@ -145,6 +145,13 @@ credssp_config_set_ntlm_keyfile_indexed(credssp_config *cfg, const char *path)
     return ret;
 }
 
+CREDSSP_API void
+credssp_config_before_fork(credssp_config *cfg)
+{
+    if (cfg != NULL)
+        cssp_keyindex_before_fork(cfg->keyindex);
+}
+
 CREDSSP_API credssp_error
 credssp_config_after_fork(credssp_config *cfg)
 {

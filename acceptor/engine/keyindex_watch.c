@@ -117,6 +117,22 @@ cssp_keyindex_start_watcher(struct cssp_keyindex *ix)
     return CREDSSP_OK;
 }
 
+void
+cssp_keyindex_before_fork(struct cssp_keyindex *ix)
+{
+    if (ix == NULL || !ix->thread_started || ix->thread_pid != getpid())
+        return;
+    pthread_mutex_lock(&ix->lock);
+    ix->stop = true;
+    pthread_mutex_unlock(&ix->lock);
+    cssp_keyindex_request_reload(ix);
+    pthread_join(ix->thread, NULL);
+    ix->thread_started = false;
+    pthread_mutex_lock(&ix->lock);
+    ix->stop = false;
+    pthread_mutex_unlock(&ix->lock);
+}
+
 credssp_error
 cssp_keyindex_after_fork(struct cssp_keyindex *ix)
 {

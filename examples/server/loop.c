@@ -28,15 +28,21 @@ static unsigned n_kids;
  * socket (each with its own epoll set, admission state and --connections
  * count; the listener is EPOLLEXCLUSIVE so one wakes per connection).
  * Runs before any descriptor of the loop exists.  The PIDs go to kids.
- * A worker starts the library's threads of its own (the key index watcher:
- * threads do not survive fork); the step pool starts after this anyway.
+ * The library's threads (the key index watcher) are stopped around the
+ * forks, so that no thread holds a lock a child would inherit (a
+ * sanitizer's allocator, another library's), and each process, this one
+ * too, starts its own again (threads do not survive fork); the step pool
+ * starts after this anyway.
  */
 static void
 spawn_workers(credssp_config *cfg, unsigned workers)
 {
     n_kids = 0;
-    if (workers > 1)
-        (void)setvbuf(stdout, NULL, _IOLBF, 0);   /* whole report lines per write */
+    if (workers <= 1)
+        return;
+    (void)setvbuf(stdout, NULL, _IOLBF, 0);   /* whole report lines per write */
+    if (cfg != NULL)
+        credssp_config_before_fork(cfg);
     for (unsigned i = 1; i < workers && i <= SERVER_MAX_WORKERS; i++) {
         pid_t parent = getpid();
         pid_t p = fork();
@@ -46,16 +52,17 @@ spawn_workers(credssp_config *cfg, unsigned workers)
             if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
                 (void)raise(SIGTERM);
             n_kids = 0;
-            if (cfg != NULL && credssp_config_after_fork(cfg) != CREDSSP_OK)
-                fprintf(stderr, "credssp-server: worker %u: no key index watcher\n", i);
-            return;
+            break;
         }
         if (p < 0) {
             fprintf(stderr, "credssp-server: fork: %s\n", strerror(errno));
-            return;
+            break;
         }
         kids[n_kids++] = p;
     }
+    if (cfg != NULL && credssp_config_after_fork(cfg) != CREDSSP_OK)
+        fprintf(stderr, "credssp-server: %s: no key index watcher\n",
+                n_kids == 0 ? "worker" : "main process");
 }
 
 /* Stop the extra workers (by PID) and wait for them. */

@@ -8,6 +8,7 @@
  * real gss-ntlmssp login through the index is in
  * tests/integration/loopback_scale.c.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -314,6 +315,67 @@ test_after_fork(void **state)
     cssp_keyindex_free(ix);
 }
 
+/* This process's threads: the entries of /proc/self/task. */
+static int
+thread_count(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+/*
+ * Pre-forked workers: before_fork stops the watcher, so fork() runs with one
+ * thread (nothing of ours or of a sanitizer can be held locked by a thread
+ * the child does not get); after_fork starts one in the parent and in the
+ * child, and each sees the file change.
+ */
+static void
+test_before_fork(void **state)
+{
+    struct cssp_keyindex *ix = NULL;
+    int status = -1, base;
+    pid_t kid;
+
+    (void)state;
+    base = thread_count();
+    put_file("alice:1:" LM_X ":" H1 ":[U          ]:LCT-00000000\n");
+    assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
+    assert_int_equal(thread_count(), base + 1);
+    cssp_keyindex_before_fork(ix);
+    assert_int_equal(thread_count(), base);
+    cssp_keyindex_before_fork(ix);                          /* twice: no-op */
+    kid = fork();
+    assert_true(kid >= 0);
+    if (kid == 0) {
+        int rc = 1;
+
+        if (cssp_keyindex_after_fork(ix) == CREDSSP_OK && thread_count() == base + 1) {
+            put_file("alice:1:" LM_X ":" H2 ":[U          ]:LCT-00000000\n");
+            rc = wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS) ? 0 : 2;
+        }
+        cssp_keyindex_free(ix);
+        _exit(rc);
+    }
+    assert_int_equal(waitpid(kid, &status, 0), kid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(cssp_keyindex_after_fork(ix), CREDSSP_OK);
+    assert_int_equal(thread_count(), base + 1);
+    assert_true(wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS));
+    put_file("alice:1:" LM_X ":" H3 ":[U          ]:LCT-00000000\n");
+    assert_true(wait_for_hash(ix, H3, 3 * CSSP_KEYINDEX_POLL_MS));   /* the new watcher */
+    cssp_keyindex_free(ix);
+    assert_int_equal(thread_count(), base);
+}
+
 /* /dev/null is an empty key file (as gss-ntlmssp reads it); a directory is refused. */
 static void
 test_special_files(void **state)
@@ -350,6 +412,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reload_keeps_old_on_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_watcher, setup, teardown),
         cmocka_unit_test_setup_teardown(test_after_fork, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_before_fork, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_special_files, setup, teardown),
     };
