@@ -279,42 +279,6 @@ test_watcher(void **state)
     cssp_keyindex_free(ix);
 }
 
-/*
- * fork(): the watcher thread stays in the parent.  The child restarts its own
- * (cssp_keyindex_after_fork), sees a replaced file, and frees the index
- * without joining the parent's thread (which would hang: it does not exist).
- */
-static void
-test_after_fork(void **state)
-{
-    struct cssp_keyindex *ix = NULL;
-    int status = -1;
-    pid_t kid;
-
-    (void)state;
-    put_file("alice:1:" LM_X ":" H1 ":[U          ]:LCT-00000000\n");
-    assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
-    kid = fork();
-    assert_true(kid >= 0);
-    if (kid == 0) {
-        int rc = 1;
-
-        if (cssp_keyindex_after_fork(ix) == CREDSSP_OK) {
-            put_file("alice:1:" LM_X ":" H2 ":[U          ]:LCT-00000000\n");
-            rc = wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS) ? 0 : 2;
-        }
-        cssp_keyindex_free(ix);
-        _exit(rc);
-    }
-    assert_int_equal(waitpid(kid, &status, 0), kid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-    /* the parent's own watcher still runs: it sees the same file */
-    assert_true(wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS));
-    assert_int_equal(cssp_keyindex_after_fork(ix), CREDSSP_OK);   /* no-op here */
-    cssp_keyindex_free(ix);
-}
-
 /* This process's threads: the entries of /proc/self/task. */
 static int
 thread_count(void)
@@ -332,32 +296,22 @@ thread_count(void)
 }
 
 /*
- * Pre-forked workers: before_fork stops the watcher, so fork() runs with one
- * thread (nothing of ours or of a sanitizer can be held locked by a thread
- * the child does not get); after_fork starts one in the parent and in the
- * child, and each sees the file change.
+ * Fork a child that restarts its watcher (cssp_keyindex_after_fork; with
+ * threads >= 0 it must then run that many threads), replaces the file with
+ * H2 and sees it; the parent waits for the child's success.
  */
 static void
-test_before_fork(void **state)
+fork_child_sees_h2(struct cssp_keyindex *ix, int threads)
 {
-    struct cssp_keyindex *ix = NULL;
-    int status = -1, base;
-    pid_t kid;
+    int status = -1;
+    pid_t kid = fork();
 
-    (void)state;
-    base = thread_count();
-    put_file("alice:1:" LM_X ":" H1 ":[U          ]:LCT-00000000\n");
-    assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
-    assert_int_equal(thread_count(), base + 1);
-    cssp_keyindex_before_fork(ix);
-    assert_int_equal(thread_count(), base);
-    cssp_keyindex_before_fork(ix);                          /* twice: no-op */
-    kid = fork();
     assert_true(kid >= 0);
     if (kid == 0) {
         int rc = 1;
 
-        if (cssp_keyindex_after_fork(ix) == CREDSSP_OK && thread_count() == base + 1) {
+        if (cssp_keyindex_after_fork(ix) == CREDSSP_OK &&
+            (threads < 0 || thread_count() == threads)) {
             put_file("alice:1:" LM_X ":" H2 ":[U          ]:LCT-00000000\n");
             rc = wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS) ? 0 : 2;
         }
@@ -367,6 +321,48 @@ test_before_fork(void **state)
     assert_int_equal(waitpid(kid, &status, 0), kid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
+ * fork(): the watcher thread stays in the parent.  The child restarts its own
+ * (cssp_keyindex_after_fork), sees a replaced file, and frees the index
+ * without joining the parent's thread (which would hang: it does not exist).
+ */
+static void
+test_after_fork(void **state)
+{
+    struct cssp_keyindex *ix = NULL;
+    (void)state;
+    put_file("alice:1:" LM_X ":" H1 ":[U          ]:LCT-00000000\n");
+    assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
+    fork_child_sees_h2(ix, -1);
+    /* the parent's own watcher still runs: it sees the same file */
+    assert_true(wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS));
+    assert_int_equal(cssp_keyindex_after_fork(ix), CREDSSP_OK);   /* no-op here */
+    cssp_keyindex_free(ix);
+}
+
+/*
+ * Pre-forked workers: before_fork stops the watcher, so fork() runs with one
+ * thread (nothing of ours or of a sanitizer can be held locked by a thread
+ * the child does not get); after_fork starts one in the parent and in the
+ * child, and each sees the file change.
+ */
+static void
+test_before_fork(void **state)
+{
+    struct cssp_keyindex *ix = NULL;
+    int base;
+
+    (void)state;
+    base = thread_count();
+    put_file("alice:1:" LM_X ":" H1 ":[U          ]:LCT-00000000\n");
+    assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
+    assert_int_equal(thread_count(), base + 1);
+    cssp_keyindex_before_fork(ix);
+    assert_int_equal(thread_count(), base);
+    cssp_keyindex_before_fork(ix);                          /* twice: no-op */
+    fork_child_sees_h2(ix, base + 1);
     assert_int_equal(cssp_keyindex_after_fork(ix), CREDSSP_OK);
     assert_int_equal(thread_count(), base + 1);
     assert_true(wait_for_hash(ix, H2, 3 * CSSP_KEYINDEX_POLL_MS));
