@@ -25,13 +25,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/eventfd.h>
-#include <sys/pidfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <security/pam_appl.h>
 
 #include "credssp_pam.h"
+#include "pamhelpers.h"
 #include "pamjob.h"
 
 enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
@@ -362,71 +362,6 @@ spawn_here(void)
     return pool.spawned > 0 ? CREDSSP_OK : CREDSSP_E_IO;
 }
 
-/* The child PIDs of thread tid (proc(5) "children": "PID PID ... "). */
-static void
-read_children(pid_t tid, char *list, size_t cap)
-{
-    char path[64];
-    FILE *f;
-    size_t n = 0;
-
-    (void)snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)tid);
-    f = fopen(path, "re");
-    if (f != NULL) {
-        n = fread(list, 1, cap - 1, f);
-        (void)fclose(f);
-    }
-    list[n] = '\0';
-}
-
-/* Is pid one of the numbers in list? */
-static bool
-list_has(const char *list, long pid)
-{
-    const char *p = list;
-    char *end;
-
-    for (;;) {
-        long v = strtol(p, &end, 10);
-
-        if (end == p)
-            return false;
-        if (v == pid)
-            return true;
-        p = end;
-    }
-}
-
-/*
- * SIGTERM to the child processes of thread tid.  The pidfd pins the process
- * found in the list; it is signalled only if the thread still lists it
- * afterwards, so a recycled PID never receives the signal.
- */
-static void
-stop_helpers(pid_t tid)
-{
-    char list[512], again[512];
-    const char *p = list;
-    char *end;
-
-    read_children(tid, list, sizeof(list));
-    for (;;) {
-        long pid = strtol(p, &end, 10);
-        int pfd;
-
-        if (end == p)
-            break;
-        p = end;
-        pfd = pid > 0 ? pidfd_open((pid_t)pid, 0) : -1;
-        if (pfd < 0)
-            continue;
-        read_children(tid, again, sizeof(again));
-        if (list_has(again, pid))
-            (void)pidfd_send_signal(pfd, SIGTERM, NULL, 0);
-        (void)close(pfd);
-    }
-}
-
 /*
  * SIGTERM to the helpers of every cancelled job still on a worker (pool
  * lock held).  Repeated, because a module may fork its helper only after
@@ -437,7 +372,7 @@ sweep_cancelled(void)
 {
     for (unsigned i = 0; i < pool.spawned; i++)
         if (pool.running[i] != NULL && pool.running[i]->cancelled)
-            stop_helpers(pool.running[i]->worker_tid);
+            pam_helpers_stop(pool.running[i]->worker_tid);
 }
 
 /* t += ms (CLOCK_REALTIME, for pthread_cond_timedwait). */
@@ -607,7 +542,7 @@ pam_job_cancel(struct pam_job *job)
         dequeued = true;
     } else if (job->state == JOB_RUNNING) {
         job->cancelled = true;
-        stop_helpers(job->worker_tid);
+        pam_helpers_stop(job->worker_tid);
     }
     (void)pthread_mutex_unlock(&pool.lock);
     if (dequeued) {
