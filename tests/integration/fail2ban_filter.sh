@@ -54,4 +54,17 @@ sed -n '/Missed line(s):/,/^`-/p' "$T/f2b.out" >"$T/missed.txt"
 [ "$(grep -cE '^\|\s+::1\s' "$T/f2b.out")" = 1 ] || il_fail "::1 not found once"
 grep -q "10\.9\.8\.7" "$T/f2b.out" && il_fail "10.9.8.7 would be banned"
 il_ok "fail2ban-regex: 127.0.0.1 x3, ::1 x1 from real failures; good login missed; injected address never"
+
+# The gateway prints the same library audit line: the same filter bans its
+# failures (jail.d/credssp-gateway.conf).  No xrdp is needed: NTLM fails first.
+JAIL=$top_srcdir/examples/fail2ban/jail.d/credssp-gateway.conf
+grep -q '^filter *= *credssp-server$' "$JAIL" || il_fail "$JAIL does not use the shared filter"
+SERVER=$top_builddir/examples/credssp-gateway
+il_server gw --ntlm-keyfile "$T/keys" --backend tcp://127.0.0.1:1
+_t=badgw _u=alice bad badgw alice
+il_server_stop
+grep '^credssp\[' "$T/gw.log" >"$T/gw-audit.log"
+fail2ban-regex "$T/gw-audit.log" "$FILTER" >"$T/f2b-gw.out" 2>&1 || il_fail "fail2ban-regex (gateway)"
+grep -q "^Failregex: 1 total" "$T/f2b-gw.out" || il_fail "gateway: expected 1 match: $(cat "$T/f2b-gw.out")"
+il_ok "the gateway's failed login matches the same filter"
 exit 0

@@ -26,6 +26,7 @@ INTEROP_TESTS = \
 	tests/integration/minimal_server.sh
 dist_check_SCRIPTS += $(INTEROP_TESTS) tests/integration/spnego_client.py
 EXTRA_DIST += tests/integration/interop_lib.sh tests/integration/private_tmp.sh \
-	examples/fail2ban/filter.d/credssp-server.conf examples/fail2ban/jail.d/credssp-server.conf
+	examples/fail2ban/filter.d/credssp-server.conf examples/fail2ban/jail.d/credssp-server.conf \
+	examples/fail2ban/jail.d/credssp-gateway.conf
 TESTS += $(INTEROP_TESTS)
 
