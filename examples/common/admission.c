@@ -228,21 +228,20 @@ weight(const struct adm_conn *e)
  * before the connections' reads, so "silent" must be asked of the kernel.
  */
 static bool
-has_unread(struct adm_conn *e)
+has_unread(const struct adm *a, struct adm_conn *e)
 {
     char b;
 
-    if (e->fd < 0)
-        return false;
-    if (recv(e->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
-        e->unread = true;
-    return e->unread;
+    if (e->fd >= 0 && recv(e->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
+        e->unread_batch = a->batch;
+    return e->unread_batch == a->batch;
 }
 
 /*
  * The connection to displace: among those that have sent nothing (else
  * among all), the oldest of the source holding most slots.  Each candidate
- * is asked of the kernel once per batch (unread is cleared in adm_accept).
+ * is asked of the kernel at most once per batch: a "yes" holds until the
+ * next adm_accept, by when the loop has read it.
  */
 static struct adm_conn *
 pick_victim(const struct adm *a)
@@ -252,12 +251,12 @@ pick_victim(const struct adm *a)
             struct adm_conn *best = NULL;
 
             for (struct adm_conn *e = a->head; e != NULL; e = e->next)
-                if ((pass == 1 || (!e->heard && !e->unread)) &&
+                if ((pass == 1 || (!e->heard && e->unread_batch != a->batch)) &&
                     (best == NULL || weight(e) > weight(best)))
                     best = e;
             if (best == NULL)
                 break;
-            if (pass == 1 || !has_unread(best))
+            if (pass == 1 || !has_unread(a, best))
                 return best;
         }
     }
@@ -324,8 +323,7 @@ adm_accept(struct adm *a, int lfd, unsigned long max, uint64_t now_ms)
     unsigned taken = 0;
 
     a->now_ms = now_ms;
-    for (struct adm_conn *e = a->head; e != NULL; e = e->next)
-        e->unread = false;          /* read since: ask the kernel again */
+    a->batch++;                     /* earlier "unread" answers are stale: read since */
     sweep_bucket(a, a->sweep, now_ms);
     a->sweep = (a->sweep + 1u) % ADM_BUCKETS;
     for (unsigned i = 0; i < ACCEPT_BATCH && taken < max; i++) {
@@ -488,6 +486,7 @@ adm_init(struct adm *a, const struct adm_config *cfg, const char *prog, void *ct
     a->ctx = ctx;
     a->on_accept = on_accept;
     a->drop = drop;
+    a->batch = 1;                   /* a new entry's unread_batch 0 is never current */
     if (getentropy(&a->seed, sizeof(a->seed)) != 0)
         a->seed = (uint32_t)getpid();
     a->fd_limit = INT_MAX;

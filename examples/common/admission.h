@@ -107,7 +107,7 @@ struct adm_conn {
     void *owner;
     enum adm_stage stage;
     bool heard;                 /* the X.224 request arrived */
-    bool unread;                /* bytes wait in the kernel: not silent (this batch) */
+    unsigned unread_batch;      /* == adm.batch: bytes wait in the kernel, not silent */
     int fd;                     /* its socket, peeked before it is displaced; -1: none */
 };
 
@@ -130,6 +130,7 @@ struct adm {
     unsigned sweep;             /* next bucket the incremental clean-up visits */
     uint32_t seed;
     uint64_t now_ms;            /* of the current adm_accept */
+    unsigned batch;             /* counts adm_accept calls (from 1): unread_batch */
     int reserve_fd;             /* spare descriptor for EMFILE */
     int fd_limit;               /* RLIMIT_NOFILE at start */
     int fd_base;                /* descriptors open at start */
