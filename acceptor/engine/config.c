@@ -149,7 +149,7 @@ CREDSSP_API void
 credssp_config_before_fork(credssp_config *cfg)
 {
     if (cfg != NULL)
-        cssp_keyindex_before_fork(cfg->keyindex);
+        cssp_keyindex_stop_watcher(cfg->keyindex);
 }
 
 CREDSSP_API credssp_error

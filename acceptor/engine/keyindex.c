@@ -396,13 +396,7 @@ cssp_keyindex_free(struct cssp_keyindex *ix)
     if (ix == NULL)
         return;
     cssp_keyindex_register(ix, false);
-    if (ix->thread_started && ix->thread_pid == getpid()) {
-        pthread_mutex_lock(&ix->lock);
-        ix->stop = true;
-        pthread_mutex_unlock(&ix->lock);
-        cssp_keyindex_request_reload(ix);
-        pthread_join(ix->thread, NULL);
-    }
+    cssp_keyindex_stop_watcher(ix);
     if (ix->wake_fd >= 0)
         close(ix->wake_fd);
     snapshot_free(ix->cur);

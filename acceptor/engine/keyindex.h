@@ -45,8 +45,8 @@ CSSP_WUR credssp_error cssp_keyindex_open(const struct credssp_config *cfg, cons
  * own, as the parent's thread does not exist here.  No-op in the process
  * that started the watcher.
  */
-/* Stop this process's watcher so that fork() runs with no thread of ours. */
-void cssp_keyindex_before_fork(struct cssp_keyindex *ix);
+/* Stop and join this process's watcher (none: no-op): before fork(), and by free. */
+void cssp_keyindex_stop_watcher(struct cssp_keyindex *ix);
 credssp_error cssp_keyindex_after_fork(struct cssp_keyindex *ix);
 void cssp_keyindex_free(struct cssp_keyindex *ix);
 

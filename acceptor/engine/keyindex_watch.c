@@ -118,7 +118,7 @@ cssp_keyindex_start_watcher(struct cssp_keyindex *ix)
 }
 
 void
-cssp_keyindex_before_fork(struct cssp_keyindex *ix)
+cssp_keyindex_stop_watcher(struct cssp_keyindex *ix)
 {
     if (ix == NULL || !ix->thread_started || ix->thread_pid != getpid())
         return;

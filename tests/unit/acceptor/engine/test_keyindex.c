@@ -359,9 +359,9 @@ test_before_fork(void **state)
     put_file("alice:1:" LM_X ":" H1 ":[U          ]:LCT-00000000\n");
     assert_int_equal(cssp_keyindex_open(cfg, path, &ix), CREDSSP_OK);
     assert_int_equal(thread_count(), base + 1);
-    cssp_keyindex_before_fork(ix);
+    cssp_keyindex_stop_watcher(ix);
     assert_int_equal(thread_count(), base);
-    cssp_keyindex_before_fork(ix);                          /* twice: no-op */
+    cssp_keyindex_stop_watcher(ix);                          /* twice: no-op */
     fork_child_sees_h2(ix, base + 1);
     assert_int_equal(cssp_keyindex_after_fork(ix), CREDSSP_OK);
     assert_int_equal(thread_count(), base + 1);
