@@ -493,6 +493,7 @@ serve(struct server *srv, int argc, char **argv)
         if (hung > 0)
             fprintf(stderr, "credssp-server: %u PAM worker(s) still inside a module at exit\n",
                     hung);
+        srv->pam_hung = hung > 0;
     }
     cfgref_drop(srv->cfg_ref);
     SSL_CTX_free(srv->ssl_ctx);
@@ -507,6 +508,8 @@ main(int argc, char **argv)
 
     memset(&srv, 0, sizeof(srv));
     rc = serve(&srv, argc, argv);
-    ado_free(&srv.opt.ad);                      /* --ad: the domain settings */
+    /* --ad: the domain settings; a PAM worker still hung in NSS may map with them */
+    if (!srv.pam_hung)
+        ado_free(&srv.opt.ad);
     return rc;
 }

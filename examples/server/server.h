@@ -96,6 +96,7 @@ struct server {
     unsigned active;
     unsigned long accepted;
     unsigned long finished;
+    bool pam_hung;                 /* PAM workers still inside a module at exit */
 };
 
 /* What an epoll event points at. */
